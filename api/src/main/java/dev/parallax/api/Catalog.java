@@ -1,0 +1,255 @@
+package dev.parallax.api;
+
+import dev.parallax.mvcc.ColumnType;
+import dev.parallax.mvcc.Heap;
+import dev.parallax.mvcc.HeapScan;
+import dev.parallax.mvcc.HeapTuple;
+import dev.parallax.mvcc.RowCodec;
+import dev.parallax.mvcc.Tid;
+import dev.parallax.storage.BufferPool;
+import dev.parallax.storage.DatabaseException;
+import dev.parallax.storage.PageId;
+import dev.parallax.storage.SqlState;
+import dev.parallax.storage.SystemRelations;
+import dev.parallax.txn.Transaction;
+import dev.parallax.txn.TransactionManager;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The table catalog.
+ *
+ * <p>The durable truth is an MVCC heap, relation {@link SystemRelations#CATALOG_TABLES}, with one
+ * row (relation, name, columns) per table: written inside the creating or dropping transaction,
+ * logged like any heap change, so a crash keeps exactly the committed DDL. It is read once, at
+ * open. Lookups are answered from memory, the way PostgreSQL answers them from a catalog snapshot
+ * (the latest committed state, not the transaction's snapshot): a table created and committed
+ * after a REPEATABLE READ transaction began can be named by it, though its rows are invisible.
+ *
+ * <p>Concurrency: every field below is guarded by {@code this}. A transaction's own uncommitted
+ * create or drop is seen only by itself, and only while the (sub)transaction that made it has not
+ * been rolled back; a second transaction creating or dropping the same name waits for the first to
+ * end (as PostgreSQL's unique index on the catalog makes it wait) and then re-checks.
+ */
+final class Catalog {
+  static final ColumnType[] ROW_TYPES = {ColumnType.INTEGER, ColumnType.TEXT, ColumnType.TEXT};
+
+  /** A committed or pending table and the catalog row that records it. */
+  record Entry(Table table, Tid catalogRow) {}
+
+  /** An uncommitted create or drop: by which transaction (top id) and which (sub)xid wrote it. */
+  record Pending(Entry entry, long topXid, long writerXid, boolean isDrop) {}
+
+  private final Heap heap;
+  private final BufferPool pool;
+  private final TransactionManager transactions;
+
+  // guarded by this
+  private final Map<String, Entry> committed = new HashMap<>();
+  // guarded by this
+  private final Map<String, Pending> pending = new HashMap<>();
+  private final AtomicInteger nextRelation = new AtomicInteger(PageId.FIRST_USER_RELATION);
+
+  Catalog(Heap heap, BufferPool pool, TransactionManager transactions) {
+    this.heap = heap;
+    this.pool = pool;
+    this.transactions = transactions;
+  }
+
+  /** Creates the catalog relation on a new database, or loads the committed tables. */
+  void load() {
+    if (!pool.relationExists(SystemRelations.CATALOG_TABLES)) {
+      pool.createRelation(SystemRelations.CATALOG_TABLES);
+      return;
+    }
+    Transaction reader = transactions.begin(dev.parallax.txn.IsolationLevel.READ_COMMITTED, true);
+    try {
+      HeapScan scan = heap.scan(SystemRelations.CATALOG_TABLES, reader.statementSnapshot(), reader);
+      int maxRelation = PageId.FIRST_USER_RELATION - 1;
+      while (scan.hasNext()) {
+        HeapTuple t = scan.next();
+        Table table = decode(t.values(ROW_TYPES));
+        synchronized (this) {
+          committed.put(table.name(), new Entry(table, t.tid()));
+        }
+        maxRelation = Math.max(maxRelation, table.relation());
+      }
+      nextRelation.set(maxRelation + 1);
+    } finally {
+      reader.commit();
+    }
+  }
+
+  /** The table named {@code name} as the transaction {@code tx} sees it, if any. */
+  synchronized Optional<Table> lookup(String name, Transaction tx) {
+    Pending p = pending.get(name);
+    if (p != null && tx != null && p.topXid() == tx.topXid() && tx.isCurrentXid(p.writerXid())) {
+      return p.isDrop() ? Optional.empty() : Optional.of(p.entry().table());
+    }
+    Entry e = committed.get(name);
+    return e == null ? Optional.empty() : Optional.of(e.table());
+  }
+
+  /** Every table the transaction sees, by name. */
+  synchronized List<Table> tables(Transaction tx) {
+    List<Table> out = new ArrayList<>();
+    for (String name : new java.util.TreeSet<>(allNames())) {
+      lookup(name, tx).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  private List<String> allNames() {
+    List<String> names = new ArrayList<>(committed.keySet());
+    names.addAll(pending.keySet());
+    return names;
+  }
+
+  Table create(String name, List<Column> columns, Transaction tx) {
+    Identifiers.check(name, "table");
+    if (columns.isEmpty()) {
+      throw new DatabaseException(SqlState.INVALID_PARAMETER_VALUE, "table \"" + name + "\" must have at least one column");
+    }
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (Column c : columns) {
+      if (!seen.add(c.name())) {
+        throw new DatabaseException(SqlState.DUPLICATE_COLUMN, "column \"" + c.name() + "\" specified more than once");
+      }
+    }
+    while (true) {
+      long waitFor;
+      synchronized (this) {
+        waitFor = conflictingWriter(name, tx);
+        if (waitFor == 0) {
+          if (lookup(name, tx).isPresent()) {
+            throw new DatabaseException(SqlState.DUPLICATE_TABLE, "relation \"" + name + "\" already exists");
+          }
+          int relation = allocateRelation();
+          Table table = new Table(name, relation, columns);
+          pool.createRelation(relation);
+          long writer = tx.xidForWrite();
+          Tid row = heap.insert(SystemRelations.CATALOG_TABLES, tx, encode(table));
+          pending.put(name, new Pending(new Entry(table, row), tx.topXid(), writer, false));
+          return table;
+        }
+      }
+      transactions.waitForEnd(waitFor);
+    }
+  }
+
+  /** Marks the table dropped in {@code tx}; its file is removed when tx commits. */
+  Table drop(String name, Transaction tx) {
+    while (true) {
+      long waitFor;
+      synchronized (this) {
+        waitFor = conflictingWriter(name, tx);
+        if (waitFor == 0) {
+          Optional<Table> table = lookup(name, tx);
+          if (table.isEmpty()) {
+            throw new DatabaseException(SqlState.UNDEFINED_TABLE, "table \"" + name + "\" does not exist");
+          }
+          Pending own = pending.get(name);
+          Entry entry = own != null ? own.entry() : committed.get(name);
+          long writer = tx.xidForWrite();
+          var result = heap.delete(SystemRelations.CATALOG_TABLES, entry.catalogRow(), tx, tx.statementSnapshot());
+          if (result.code() != dev.parallax.mvcc.HeapResult.Code.OK) {
+            throw new DatabaseException(SqlState.OBJECT_IN_USE,
+                "could not drop table \"" + name + "\": its catalog row is " + result.code());
+          }
+          pending.put(name, new Pending(entry, tx.topXid(), writer, true));
+          return table.get();
+        }
+      }
+      transactions.waitForEnd(waitFor);
+    }
+  }
+
+  /** The xid of another transaction with an uncommitted create or drop of {@code name}, or 0. */
+  private long conflictingWriter(String name, Transaction tx) {
+    Pending p = pending.get(name);
+    if (p == null) {
+      return 0;
+    }
+    if (tx.topXid() != 0 && p.topXid() == tx.topXid()) {
+      if (tx.isCurrentXid(p.writerXid())) {
+        return 0;
+      }
+      pending.remove(name); // our own create/drop, rolled back to a savepoint
+      return 0;
+    }
+    if (!transactions.status().isInProgress(p.topXid())) {
+      pending.remove(name); // a writer that ended without telling us (cannot happen; be safe)
+      return 0;
+    }
+    return p.topXid();
+  }
+
+  private int allocateRelation() {
+    int r;
+    do {
+      r = nextRelation.getAndIncrement();
+    } while (pool.relationExists(r));
+    return r;
+  }
+
+  /**
+   * The DDL effects of {@code tx} that survive if it commits now. Called before commit (while
+   * {@link Transaction#isCurrentXid} still distinguishes rolled-back savepoints).
+   */
+  synchronized List<Pending> effectsOf(Transaction tx) {
+    List<Pending> out = new ArrayList<>();
+    if (tx.topXid() == 0) {
+      return out;
+    }
+    for (Pending p : pending.values()) {
+      if (p.topXid() == tx.topXid() && tx.isCurrentXid(p.writerXid())) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  /** Publishes the committed effects and forgets all pending entries of the ended transaction. */
+  void transactionEnded(long topXid, List<Pending> committedEffects) {
+    List<Integer> toDrop = new ArrayList<>();
+    synchronized (this) {
+      pending.values().removeIf(p -> p.topXid() == topXid);
+      for (Pending p : committedEffects) {
+        String name = p.entry().table().name();
+        if (p.isDrop()) {
+          committed.remove(name);
+          toDrop.add(p.entry().table().relation());
+        } else {
+          committed.put(name, p.entry());
+        }
+      }
+    }
+    for (int relation : toDrop) {
+      pool.dropRelation(relation);
+    }
+  }
+
+  private static byte[] encode(Table table) {
+    StringBuilder cols = new StringBuilder();
+    for (Column c : table.columns()) {
+      if (cols.length() > 0) {
+        cols.append('\u0002');
+      }
+      cols.append(c.name()).append('\u0001').append(c.type().name()).append('\u0001').append(c.notNull());
+    }
+    return RowCodec.encode(ROW_TYPES, new Object[] {table.relation(), table.name(), cols.toString()});
+  }
+
+  private static Table decode(Object[] row) {
+    List<Column> columns = new ArrayList<>();
+    for (String c : ((String) row[2]).split("\u0002")) {
+      String[] parts = c.split("\u0001");
+      columns.add(new Column(parts[0], ColumnType.valueOf(parts[1]), Boolean.parseBoolean(parts[2])));
+    }
+    return new Table((String) row[1], (Integer) row[0], columns);
+  }
+}

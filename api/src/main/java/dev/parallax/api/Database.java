@@ -1,0 +1,209 @@
+package dev.parallax.api;
+
+import dev.parallax.mvcc.Heap;
+import dev.parallax.storage.DatabaseException;
+import dev.parallax.storage.RecoveryResult;
+import dev.parallax.storage.SqlState;
+import dev.parallax.storage.StorageEngine;
+import dev.parallax.storage.SystemRelations;
+import dev.parallax.txn.TransactionManager;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An open Parallax database: the entry point of the embedded API.
+ *
+ * <pre>{@code
+ * try (Database db = Database.open(Path.of("data"));
+ *      Session s = db.openSession()) {
+ *   s.createTable("accounts", Column.notNull("id", ColumnType.BIGINT), Column.of("balance", ColumnType.BIGINT));
+ *   s.begin(IsolationLevel.REPEATABLE_READ);
+ *   RowId id = s.insert("accounts", 1L, 100L);
+ *   s.commit();
+ * }
+ * }</pre>
+ *
+ * <p>Opening wires the layers bottom-up (storage, transactions, heap), registers every redo
+ * handler, replays the write-ahead log (crash recovery needs no undo: a transaction without a
+ * commit record is aborted), then loads the catalog. A directory is opened by one process at a time
+ * (an OS file lock, released by the OS even after {@code kill -9}). {@link #close()} closes every
+ * session, rolling back open transactions, and takes a checkpoint.
+ */
+public final class Database implements AutoCloseable {
+  private final StorageEngine storage;
+  private final TransactionManager transactions;
+  private final Heap heap;
+  private final Catalog catalog;
+  private final DatabaseSettings settings;
+  private final FileLock directoryLock;
+  private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+  private final Autovacuum autovacuum;
+  private final TransactionWaits waits;
+  private final RecoveryResult recovery;
+  private final Object vacuumLock = new Object();
+  private volatile boolean closed;
+
+  private Database(StorageEngine storage, DatabaseSettings settings, FileLock directoryLock) {
+    this.storage = storage;
+    this.settings = settings;
+    this.directoryLock = directoryLock;
+    this.transactions = new TransactionManager(storage);
+    this.heap = new Heap(storage, transactions.status());
+    this.recovery = storage.recover();
+    transactions.afterRecovery(recovery);
+    this.waits = new TransactionWaits(transactions);
+    this.catalog = new Catalog(heap, storage.bufferPool(), transactions);
+    catalog.load();
+    this.autovacuum = new Autovacuum(this, settings);
+    autovacuum.start();
+  }
+
+  /** Opens (creating if needed) the database in {@code directory}, recovering it after a crash. */
+  public static Database open(Path directory) {
+    return open(directory, DatabaseSettings.defaults());
+  }
+
+  public static Database open(Path directory, DatabaseSettings settings) {
+    FileLock lock = lockDirectory(directory);
+    try {
+      return new Database(StorageEngine.open(directory, settings.storage()), settings, lock);
+    } catch (RuntimeException e) {
+      releaseQuietly(lock);
+      throw e;
+    }
+  }
+
+  /** A database that lives in memory only: same engine, no files, nothing survives close. */
+  public static Database inMemory() {
+    return inMemory(DatabaseSettings.defaults());
+  }
+
+  public static Database inMemory(DatabaseSettings settings) {
+    return new Database(StorageEngine.inMemory(settings.storage()), settings, null);
+  }
+
+  private static FileLock lockDirectory(Path directory) {
+    try {
+      Files.createDirectories(directory);
+      FileChannel ch = FileChannel.open(directory.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock = ch.tryLock();
+      if (lock == null) {
+        ch.close();
+        throw new DatabaseException(SqlState.OBJECT_IN_USE,
+            "database directory \"" + directory + "\" is in use by another process");
+      }
+      return lock;
+    } catch (IOException e) {
+      throw new DatabaseException(SqlState.IO_ERROR, "could not open database directory \"" + directory + "\": " + e.getMessage(), e);
+    }
+  }
+
+  private static void releaseQuietly(FileLock lock) {
+    if (lock == null) {
+      return;
+    }
+    try {
+      lock.release();
+      lock.channel().close();
+    } catch (IOException e) {
+      // Closing a lock file can only fail if the OS already released it; nothing to undo.
+    }
+  }
+
+  /** A new session (one transaction at a time, used by one thread at a time). */
+  public Session openSession() {
+    checkOpen();
+    Session s = new Session(this);
+    sessions.add(s);
+    return s;
+  }
+
+  /** Removes dead row versions from every table, freezes old ones and trims the commit log. */
+  public VacuumReport vacuum() {
+    checkOpen();
+    return Vacuum.run(this, null);
+  }
+
+  /** Writes every dirty page and a checkpoint record. */
+  public void checkpoint() {
+    checkOpen();
+    storage.checkpoint();
+  }
+
+  /** Write-ahead-log counters (records, fsyncs, full-page images) since open. */
+  public dev.parallax.storage.WalStats walStats() {
+    return storage.wal().stats();
+  }
+
+  /** What recovery did when this database was opened. */
+  public RecoveryResult recoveryResult() {
+    return recovery;
+  }
+
+  public DatabaseSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    autovacuum.stop();
+    for (Session s : sessions) {
+      s.closeFromDatabase();
+    }
+    sessions.clear();
+    storage.close();
+    releaseQuietly(directoryLock);
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  void checkOpen() {
+    if (closed) {
+      throw new DatabaseException(SqlState.CONNECTION_DOES_NOT_EXIST, "database is closed");
+    }
+  }
+
+  void sessionClosed(Session s) {
+    sessions.remove(s);
+  }
+
+  StorageEngine storage() {
+    return storage;
+  }
+
+  TransactionManager transactions() {
+    return transactions;
+  }
+
+  Object vacuumLock() {
+    return vacuumLock;
+  }
+
+  Heap heap() {
+    return heap;
+  }
+
+  TransactionWaits waits() {
+    return waits;
+  }
+
+  Catalog catalog() {
+    return catalog;
+  }
+
+  static int catalogRelation() {
+    return SystemRelations.CATALOG_TABLES;
+  }
+}
