@@ -1,0 +1,477 @@
+package dev.parallax.mvcc;
+
+import dev.parallax.storage.Buffer;
+import dev.parallax.storage.BufferPool;
+import dev.parallax.storage.DatabaseException;
+import dev.parallax.storage.FreeSpaceMap;
+import dev.parallax.storage.PageId;
+import dev.parallax.storage.ResourceManagers;
+import dev.parallax.storage.SlottedPage;
+import dev.parallax.storage.SqlState;
+import dev.parallax.storage.StorageEngine;
+import dev.parallax.storage.WriteAheadLog;
+import dev.parallax.txn.CurrentTransaction;
+import dev.parallax.txn.Snapshot;
+import dev.parallax.txn.TransactionStatus;
+
+/**
+ * Heap relations of row versions: insert, fetch, scan, update, delete, row lock and vacuum.
+ *
+ * <p>Every change is made under the page's exclusive latch and logged before the latch is
+ * released, so a page written out never holds an unlogged change, and a transaction's changes need
+ * no undo: after a crash its versions carry an xmin with no commit record and read as aborted.
+ *
+ * <p>The heap never waits for another transaction. An update that meets a version changed by a
+ * running transaction returns BEING_MODIFIED with that transaction's id; the caller waits for it
+ * (outside any latch) and retries. Where a change needs two pages (an update whose new version
+ * does not fit on the old page), both are latched in block order, so two such updates cannot
+ * deadlock on latches.
+ */
+public final class Heap {
+  private final BufferPool pool;
+  private final WriteAheadLog wal;
+  private final FreeSpaceMap fsm;
+  private final HeapVisibility visibility;
+  private final HeapVacuum vacuum;
+  private final RelationActivity activity = new RelationActivity();
+
+  /** Also registers the heap's redo handler, so construct it before recovery. */
+  public Heap(StorageEngine storage, TransactionStatus status) {
+    this.pool = storage.bufferPool();
+    this.wal = storage.wal();
+    this.fsm = storage.freeSpace();
+    this.visibility = new HeapVisibility(status, storage.settings().asynchronousCommit());
+    this.vacuum = new HeapVacuum(pool, wal, fsm, visibility);
+    storage.registerRedo(ResourceManagers.HEAP, new HeapRedo());
+  }
+
+  public HeapVisibility visibility() {
+    return visibility;
+  }
+
+  /** Largest row data (after the tuple header) that fits on a page. */
+  public static int maxRowDataSize() {
+    return SlottedPage.MAX_ITEM_SIZE - TupleHeader.SIZE;
+  }
+
+  // ---- insert ----------------------------------------------------------------------------------
+
+  /** Inserts a new version written by the current command of {@code tx}; returns where it went. */
+  public Tid insert(int relation, CurrentTransaction tx, byte[] rowData) {
+    int len = itemLength(relation, rowData);
+    long xid = tx.xidForWrite();
+    int cid = tx.commandId();
+    try (PageChoice target = pageWithRoom(relation, len, -1)) {
+      byte[] p = target.buf.data();
+      int slot = place(p, target.block, xid, cid, rowData, len);
+      wal.logPageChange(target.buf, ResourceManagers.HEAP, HeapRecords.INSERT, xid,
+          HeapRecords.insert(target.initialised, slot, p, SlottedPage.offset(p, slot), len));
+      fsm.record(relation, target.block, SlottedPage.freeSpace(p));
+      activity.inserted(relation);
+      return new Tid(target.block, slot);
+    }
+  }
+
+  private static int itemLength(int relation, byte[] rowData) {
+    int len = TupleHeader.SIZE + rowData.length;
+    if (len > SlottedPage.MAX_ITEM_SIZE) {
+      throw new DatabaseException(SqlState.PROGRAM_LIMIT_EXCEEDED, "row is too big for relation " + relation
+          + ": size " + len + ", maximum " + SlottedPage.MAX_ITEM_SIZE);
+    }
+    return len;
+  }
+
+  /** Adds a new version to a page known to have room; returns its slot. */
+  private static int place(byte[] p, int block, long xid, int cid, byte[] rowData, int len) {
+    byte[] item = new byte[len];
+    System.arraycopy(rowData, 0, item, TupleHeader.SIZE, rowData.length);
+    int slot = SlottedPage.addItem(p, item);
+    if (slot < 0) {
+      throw new IllegalStateException("page " + block + " had no room after the check");
+    }
+    TupleHeader.init(p, SlottedPage.offset(p, slot), xid, cid, block, slot);
+    return slot;
+  }
+
+  /**
+   * A pinned, exclusively latched page with at least {@code len} bytes free (counting a line
+   * pointer), other than {@code avoidBlock}: one the free-space map suggests, else the last block,
+   * else a new one. A page extended by someone else but not yet initialised is initialised here,
+   * and whoever latches it second sees it initialised (extenders check too).
+   */
+  private PageChoice pageWithRoom(int relation, int len, int avoidBlock) {
+    int need = len;
+    int candidate = fsm.findPage(relation, need);
+    int tries = 0;
+    while (candidate >= 0 && tries++ < 8) {
+      if (candidate != avoidBlock) {
+        PageChoice c = tryPage(relation, candidate, need);
+        if (c != null) {
+          return c;
+        }
+      } else {
+        fsm.record(relation, candidate, 0);
+      }
+      candidate = fsm.findPage(relation, need);
+    }
+    int last = pool.blockCount(relation) - 1;
+    if (last >= 0 && last != avoidBlock) {
+      PageChoice c = tryPage(relation, last, need);
+      if (c != null) {
+        return c;
+      }
+    }
+    Buffer buf = pool.extend(relation);
+    buf.latchExclusive();
+    PageChoice c = new PageChoice(buf, buf.id().block(), initIfNew(buf.data()));
+    if (SlottedPage.freeSpace(buf.data()) < need) {
+      // Someone else initialised and filled the page between our extend and latch: try again.
+      c.close();
+      return pageWithRoom(relation, len, avoidBlock);
+    }
+    return c;
+  }
+
+  private PageChoice tryPage(int relation, int block, int need) {
+    Buffer buf = pool.pin(new PageId(relation, block));
+    buf.latchExclusive();
+    boolean init = initIfNew(buf.data());
+    int free = SlottedPage.freeSpace(buf.data());
+    if (free >= need) {
+      return new PageChoice(buf, block, init);
+    }
+    fsm.record(relation, block, free);
+    buf.unlatch();
+    buf.close();
+    return null;
+  }
+
+  private static boolean initIfNew(byte[] p) {
+    if (SlottedPage.isNew(p)) {
+      SlottedPage.init(p, 0);
+      return true;
+    }
+    return false;
+  }
+
+  /** A page chosen for a new version: pinned and exclusively latched until closed. */
+  private static final class PageChoice implements AutoCloseable {
+    final Buffer buf;
+    final int block;
+    /** The page was all-zero and initialised by us: the log record must say so. */
+    final boolean initialised;
+
+    PageChoice(Buffer buf, int block, boolean initialised) {
+      this.buf = buf;
+      this.block = block;
+      this.initialised = initialised;
+    }
+
+    @Override
+    public void close() {
+      buf.unlatch();
+      buf.close();
+    }
+  }
+
+  // ---- read ------------------------------------------------------------------------------------
+
+  /** The version at {@code tid} if {@code snap} sees it, else null (also for a tid that is not a version). */
+  public HeapTuple fetch(int relation, Tid tid, Snapshot snap, CurrentTransaction tx) {
+    if (!tid.isValid() || tid.block() >= pool.blockCount(relation)) {
+      return null;
+    }
+    try (Buffer buf = pool.pin(new PageId(relation, tid.block()))) {
+      buf.latchShared();
+      try {
+        byte[] p = buf.data();
+        if (!isTuple(p, tid.slot())) {
+          return null;
+        }
+        int off = SlottedPage.offset(p, tid.slot());
+        if (!visibility.satisfiesMvcc(p, off, buf, snap, tx)) {
+          return null;
+        }
+        int len = SlottedPage.length(p, tid.slot());
+        byte[] copy = new byte[len];
+        System.arraycopy(p, off, copy, 0, len);
+        return new HeapTuple(tid, copy, 0, len);
+      } finally {
+        buf.unlatch();
+      }
+    }
+  }
+
+  /** A scan of every version visible to {@code snap}. */
+  public HeapScan scan(int relation, Snapshot snap, CurrentTransaction tx) {
+    return new HeapScan(pool, visibility, relation, snap, tx);
+  }
+
+  /**
+   * Follows the update chain from {@code tid} to the newest version {@code snap} sees, or null if
+   * the chain ends in a deleted, invisible or vacuumed version. Each step checks that the next
+   * version's xmin is the previous version's xmax: otherwise the slot was reused and the chain is
+   * broken. READ COMMITTED writers use this with a fresh snapshot after a concurrent update.
+   */
+  public HeapTuple latestVersion(int relation, Tid tid, Snapshot snap, CurrentTransaction tx) {
+    Tid at = tid;
+    long expectedXmin = 0;
+    for (int hops = 0; hops < 1_000_000; hops++) {
+      if (!at.isValid() || at.block() >= pool.blockCount(relation)) {
+        return null;
+      }
+      long xmax;
+      Tid next;
+      try (Buffer buf = pool.pin(new PageId(relation, at.block()))) {
+        buf.latchShared();
+        try {
+          byte[] p = buf.data();
+          if (!isTuple(p, at.slot())) {
+            return null;
+          }
+          int off = SlottedPage.offset(p, at.slot());
+          if (expectedXmin != 0 && TupleHeader.xmin(p, off) != expectedXmin) {
+            return null;
+          }
+          int mask = TupleHeader.infomask(p, off);
+          xmax = TupleHeader.xmax(p, off);
+          next = TupleHeader.ctid(p, off);
+          boolean hasNewer = (mask & TupleHeader.UPDATED) != 0 && (mask & TupleHeader.XMAX_INVALID) == 0
+              && !next.equals(at) && xmax != 0 && !visibility.status().didAbort(xmax);
+          if (!hasNewer) {
+            if (!visibility.satisfiesMvcc(p, off, buf, snap, tx)) {
+              return null;
+            }
+            int len = SlottedPage.length(p, at.slot());
+            byte[] copy = new byte[len];
+            System.arraycopy(p, off, copy, 0, len);
+            return new HeapTuple(at, copy, 0, len);
+          }
+        } finally {
+          buf.unlatch();
+        }
+      }
+      expectedXmin = xmax;
+      at = next;
+    }
+    throw new IllegalStateException("update chain from " + tid + " in relation " + relation + " does not end");
+  }
+
+  private static boolean isTuple(byte[] p, int slot) {
+    return !SlottedPage.isNew(p) && slot >= 0 && slot < SlottedPage.slotCount(p)
+        && SlottedPage.state(p, slot) == SlottedPage.NORMAL;
+  }
+
+  // ---- update, delete, lock --------------------------------------------------------------------
+
+  /** Deletes the version at {@code tid} if the current command may; see {@link HeapResult}. */
+  public HeapResult delete(int relation, Tid tid, CurrentTransaction tx) {
+    long xid = tx.xidForWrite();
+    try (Buffer buf = pinTuple(relation, tid)) {
+      if (buf == null) {
+        return HeapResult.INVISIBLE;
+      }
+      buf.latchExclusive();
+      try {
+        byte[] p = buf.data();
+        if (!isTuple(p, tid.slot())) {
+          return HeapResult.INVISIBLE;
+        }
+        int off = SlottedPage.offset(p, tid.slot());
+        HeapResult check = visibility.satisfiesUpdate(p, off, buf, tx);
+        if (check.code() != HeapResult.Code.OK) {
+          return check;
+        }
+        setXmax(p, off, tx, xid, false, tid);
+        wal.logPageChange(buf, ResourceManagers.HEAP, HeapRecords.SET_HEADER, xid,
+            HeapRecords.setHeader(tid.slot(), p, off));
+        activity.deleted(relation);
+        return HeapResult.OK;
+      } finally {
+        buf.unlatch();
+      }
+    }
+  }
+
+  /**
+   * Locks the version against update and delete until the transaction (or the subtransaction that
+   * took the lock) ends. One locker at a time: a second locker gets BEING_MODIFIED and waits, since
+   * shared row locks need a multi-transaction xmax, which comes with the lock manager.
+   */
+  public HeapResult lock(int relation, Tid tid, CurrentTransaction tx) {
+    long xid = tx.xidForWrite();
+    try (Buffer buf = pinTuple(relation, tid)) {
+      if (buf == null) {
+        return HeapResult.INVISIBLE;
+      }
+      buf.latchExclusive();
+      try {
+        byte[] p = buf.data();
+        if (!isTuple(p, tid.slot())) {
+          return HeapResult.INVISIBLE;
+        }
+        int off = SlottedPage.offset(p, tid.slot());
+        HeapResult check = visibility.satisfiesUpdate(p, off, buf, tx);
+        if (check.code() != HeapResult.Code.OK) {
+          return check;
+        }
+        long xmax = TupleHeader.xmax(p, off);
+        int mask = TupleHeader.infomask(p, off);
+        if (xmax != 0 && (mask & TupleHeader.XMAX_INVALID) == 0 && tx.isCurrentXid(xmax)) {
+          return HeapResult.OK; // already locked by this transaction
+        }
+        TupleHeader.setXmax(p, off, xid);
+        int cleared = mask & ~(TupleHeader.XMAX_INVALID | TupleHeader.XMAX_COMMITTED | TupleHeader.UPDATED);
+        TupleHeader.setInfomask(p, off, cleared | TupleHeader.XMAX_LOCK_ONLY);
+        TupleHeader.setCtid(p, off, tid);
+        wal.logPageChange(buf, ResourceManagers.HEAP, HeapRecords.SET_HEADER, xid,
+            HeapRecords.setHeader(tid.slot(), p, off));
+        return HeapResult.OK;
+      } finally {
+        buf.unlatch();
+      }
+    }
+  }
+
+  /**
+   * Replaces the version at {@code tid} with a new one holding {@code rowData}. The new version goes
+   * on the same page when it fits (one record), else on another page (one record naming both).
+   */
+  public HeapResult update(int relation, Tid tid, byte[] rowData, CurrentTransaction tx) {
+    int len = itemLength(relation, rowData);
+    long xid = tx.xidForWrite();
+    int cid = tx.commandId();
+    Buffer old = pinTuple(relation, tid);
+    if (old == null) {
+      return HeapResult.INVISIBLE;
+    }
+    try {
+      old.latchExclusive();
+      Buffer other = null;
+      boolean otherInit = false;
+      try {
+        while (true) {
+          byte[] p = old.data();
+          if (!isTuple(p, tid.slot())) {
+            return HeapResult.INVISIBLE;
+          }
+          HeapResult check = visibility.satisfiesUpdate(p, SlottedPage.offset(p, tid.slot()), old, tx);
+          if (check.code() != HeapResult.Code.OK) {
+            return check;
+          }
+          if (other == null && SlottedPage.freeSpace(p) >= len) {
+            int newSlot = place(p, tid.block(), xid, cid, rowData, len);
+            Tid newTid = new Tid(tid.block(), newSlot);
+            int off = SlottedPage.offset(p, tid.slot());
+            setXmax(p, off, tx, xid, true, newTid);
+            wal.logPageChange(old, ResourceManagers.HEAP, HeapRecords.UPDATE, xid, HeapRecords.update(tid.slot(), p, off,
+                false, newSlot, p, SlottedPage.offset(p, newSlot), len));
+            fsm.record(relation, tid.block(), SlottedPage.freeSpace(p));
+            activity.updated(relation);
+            return HeapResult.done(newTid);
+          }
+          if (other != null && SlottedPage.freeSpace(other.data()) >= len) {
+            byte[] q = other.data();
+            int newBlock = other.id().block();
+            int newSlot = place(q, newBlock, xid, cid, rowData, len);
+            Tid newTid = new Tid(newBlock, newSlot);
+            int off = SlottedPage.offset(p, tid.slot());
+            setXmax(p, off, tx, xid, true, newTid);
+            wal.logPageChange(new Buffer[] {old, other}, ResourceManagers.HEAP, HeapRecords.UPDATE, xid,
+                HeapRecords.update(tid.slot(), p, off, otherInit, newSlot, q, SlottedPage.offset(q, newSlot), len));
+            fsm.record(relation, newBlock, SlottedPage.freeSpace(q));
+            activity.updated(relation);
+            return HeapResult.done(newTid);
+          }
+          // Need (another) target page. Drop the old page's latch while looking, then latch both
+          // in block order; the old version may have changed meanwhile, so the loop re-checks it.
+          if (other != null) {
+            other.unlatch();
+            other.close();
+            other = null;
+          }
+          old.unlatch();
+          PageChoice choice = pageWithRoom(relation, len, tid.block());
+          other = choice.buf;
+          otherInit = choice.initialised;
+          if (choice.block < tid.block()) {
+            old.latchExclusive();
+          } else {
+            other.unlatch();
+            old.latchExclusive();
+            other.latchExclusive();
+            otherInit |= initIfNew(other.data());
+          }
+        }
+      } finally {
+        if (other != null) {
+          other.unlatch();
+          other.close();
+        }
+        old.unlatch();
+      }
+    } finally {
+      old.close();
+    }
+  }
+
+  private Buffer pinTuple(int relation, Tid tid) {
+    if (!tid.isValid() || tid.block() >= pool.blockCount(relation)) {
+      return null;
+    }
+    return pool.pin(new PageId(relation, tid.block()));
+  }
+
+  /**
+   * Makes {@code xid} the deleter (or updater) of the version at {@code off}, recording the
+   * deleting command id: as a combo id when this transaction also inserted the version, since its
+   * own later visibility checks need both command ids.
+   */
+  private static void setXmax(byte[] p, int off, CurrentTransaction tx, long xid, boolean updated, Tid ctid) {
+    int mask = TupleHeader.infomask(p, off);
+    int cid = tx.commandId();
+    long xmin = TupleHeader.xmin(p, off);
+    boolean ownInsert = (mask & (TupleHeader.XMIN_COMMITTED | TupleHeader.XMIN_FROZEN)) == 0 && tx.isCurrentXid(xmin);
+    if (ownInsert) {
+      int cmin = TupleHeader.cmin(p, off, tx.comboCommandIds());
+      TupleHeader.setCid(p, off, tx.comboCommandIds().combine(cmin, cid));
+      mask |= TupleHeader.COMBO_CID;
+    } else {
+      TupleHeader.setCid(p, off, cid);
+      mask &= ~TupleHeader.COMBO_CID;
+    }
+    mask &= ~(TupleHeader.XMAX_INVALID | TupleHeader.XMAX_COMMITTED | TupleHeader.XMAX_LOCK_ONLY | TupleHeader.UPDATED);
+    if (updated) {
+      mask |= TupleHeader.UPDATED;
+    }
+    TupleHeader.setXmax(p, off, xid);
+    TupleHeader.setInfomask(p, off, mask);
+    TupleHeader.setCtid(p, off, ctid);
+  }
+
+  // ---- vacuum ----------------------------------------------------------------------------------
+
+  /**
+   * Removes versions dead to every snapshot (given the oldest xmin of any running snapshot),
+   * freezes old live ones and records free space for reuse.
+   */
+  public VacuumStats vacuum(int relation, long oldestXmin) {
+    VacuumStats stats = vacuum.run(relation, oldestXmin);
+    activity.vacuumed(relation, stats.liveVersions());
+    return stats;
+  }
+
+  /**
+   * Dead versions created since the last vacuum as a fraction of all versions, estimated from the
+   * heap's own counters (updates and deletes; aborted inserts are not counted). Drives autovacuum.
+   */
+  public double deadFraction(int relation) {
+    return activity.deadFraction(relation);
+  }
+
+  /** Forgets the counters of a dropped relation. */
+  public void forget(int relation) {
+    activity.forget(relation);
+    fsm.forget(relation);
+  }
+}
