@@ -208,17 +208,19 @@ public final class Heap {
   }
 
   /**
-   * Follows the update chain from {@code tid} to the newest version {@code snap} sees, or null if
-   * the chain ends in a deleted, invisible or vacuumed version. Each step checks that the next
-   * version's xmin is the previous version's xmax: otherwise the slot was reused and the chain is
-   * broken. READ COMMITTED writers use this with a fresh snapshot after a concurrent update.
+   * Follows the update chain from {@code tid} and returns the newest version on it that {@code snap}
+   * sees, or null if it sees none (the row was deleted, or the chain was vacuumed away). Each step
+   * checks that the next version's xmin is the previous version's xmax: otherwise the slot was
+   * reused and the chain ends there. READ COMMITTED writers use this with a fresh snapshot after a
+   * concurrent update.
    */
   public HeapTuple latestVersion(int relation, Tid tid, Snapshot snap, CurrentTransaction tx) {
     Tid at = tid;
     long expectedXmin = 0;
+    HeapTuple newestVisible = null;
     for (int hops = 0; hops < 1_000_000; hops++) {
       if (!at.isValid() || at.block() >= pool.blockCount(relation)) {
-        return null;
+        return newestVisible;
       }
       long xmax;
       Tid next;
@@ -227,25 +229,25 @@ public final class Heap {
         try {
           byte[] p = buf.data();
           if (!isTuple(p, at.slot())) {
-            return null;
+            return newestVisible;
           }
           int off = SlottedPage.offset(p, at.slot());
           if (expectedXmin != 0 && TupleHeader.xmin(p, off) != expectedXmin) {
-            return null;
+            return newestVisible;
+          }
+          if (visibility.satisfiesMvcc(p, off, buf, snap, tx)) {
+            int len = SlottedPage.length(p, at.slot());
+            byte[] copy = new byte[len];
+            System.arraycopy(p, off, copy, 0, len);
+            newestVisible = new HeapTuple(at, copy, 0, len);
           }
           int mask = TupleHeader.infomask(p, off);
           xmax = TupleHeader.xmax(p, off);
           next = TupleHeader.ctid(p, off);
-          boolean hasNewer = (mask & TupleHeader.UPDATED) != 0 && (mask & TupleHeader.XMAX_INVALID) == 0
-              && !next.equals(at) && xmax != 0 && !visibility.status().didAbort(xmax);
-          if (!hasNewer) {
-            if (!visibility.satisfiesMvcc(p, off, buf, snap, tx)) {
-              return null;
-            }
-            int len = SlottedPage.length(p, at.slot());
-            byte[] copy = new byte[len];
-            System.arraycopy(p, off, copy, 0, len);
-            return new HeapTuple(at, copy, 0, len);
+          boolean linked = (mask & TupleHeader.UPDATED) != 0 && (mask & TupleHeader.XMAX_INVALID) == 0
+              && xmax != 0 && !next.equals(at);
+          if (!linked) {
+            return newestVisible;
           }
         } finally {
           buf.unlatch();
