@@ -155,7 +155,7 @@ final class Catalog {
           Pending own = pending.get(name);
           Entry entry = own != null ? own.entry() : committed.get(name);
           long writer = tx.xidForWrite();
-          var result = heap.delete(SystemRelations.CATALOG_TABLES, entry.catalogRow(), tx, tx.statementSnapshot());
+          var result = heap.delete(SystemRelations.CATALOG_TABLES, entry.catalogRow(), tx);
           if (result.code() != dev.parallax.mvcc.HeapResult.Code.OK) {
             throw new DatabaseException(SqlState.OBJECT_IN_USE,
                 "could not drop table \"" + name + "\": its catalog row is " + result.code());

@@ -92,7 +92,12 @@ public final class Database implements AutoCloseable {
     try {
       Files.createDirectories(directory);
       FileChannel ch = FileChannel.open(directory.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock lock = ch.tryLock();
+      FileLock lock;
+      try {
+        lock = ch.tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        lock = null; // this JVM already has it open
+      }
       if (lock == null) {
         ch.close();
         throw new DatabaseException(SqlState.OBJECT_IN_USE,

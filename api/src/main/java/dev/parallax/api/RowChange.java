@@ -31,9 +31,18 @@ final class RowChange {
   }
 
   /** The successful result, or null when there is no visible row to change. */
-  static HeapResult apply(Database db, Transaction t, Table table, Tid start, Attempt attempt) {
-    Tid tid = start;
+  static HeapResult apply(Database db, Transaction t, Table table, RowId start, Attempt attempt) {
+    Tid tid = start.tid();
     HeapTuple current = db.heap().fetch(table.relation(), tid, t.statementSnapshot(), t);
+    if (current != null && current.xmin() != start.writer()) {
+      current = null; // the slot now holds another row: the version the id named is gone
+    }
+    if (current == null && !t.isolation().usesTransactionSnapshot()) {
+      // READ COMMITTED: the row id may name a version replaced since the caller read it (in an
+      // earlier statement); the statement acts on the row's newest version it can see.
+      current = db.heap().latestVersion(table.relation(), tid, start.writer(), t.statementSnapshot(), t);
+      tid = current == null ? tid : current.tid();
+    }
     if (current == null) {
       return null;
     }
@@ -47,6 +56,8 @@ final class RowChange {
           return null;
         case BEING_MODIFIED:
           db.waits().waitForEnd(t, r.conflictingXid());
+          // The row as this statement saw it; if the other transaction changed it, the retry
+          // reports UPDATED or DELETED and the cases below decide.
           current = db.heap().fetch(table.relation(), tid, t.statementSnapshot(), t);
           if (current == null) {
             return null;
@@ -57,16 +68,18 @@ final class RowChange {
           if (t.isolation().usesTransactionSnapshot()) {
             throw new DatabaseException(SqlState.SERIALIZATION_FAILURE,
                 "could not serialize access due to concurrent " + (r.code() == HeapResult.Code.UPDATED ? "update" : "delete")
-                    + " of row " + RowId.of(tid) + " in table \"" + table.name() + "\"");
+                    + " of row " + tid + " in table \"" + table.name() + "\"");
           }
           if (r.code() == HeapResult.Code.DELETED) {
             return null;
           }
-          tid = r.newCtid();
-          current = db.heap().fetch(table.relation(), tid, t.statementSnapshot(), t);
+          // READ COMMITTED: re-apply the change to the newest committed version, following the
+          // update chain from the version we tried (latestVersion checks each link's xmin).
+          current = db.heap().latestVersion(table.relation(), tid, t.latestSnapshot(), t);
           if (current == null) {
             return null;
           }
+          tid = current.tid();
           continue;
         default:
           throw new IllegalStateException("unexpected heap result " + r.code());

@@ -169,7 +169,7 @@ public final class Session implements AutoCloseable {
     return statement(t -> {
       Table tab = resolve(table, t);
       byte[] data = RowValues.encode(tab, values);
-      return RowId.of(db.heap().insert(tab.relation(), t, data));
+      return RowId.of(db.heap().insert(tab.relation(), t, data), t.currentXid());
     });
   }
 
@@ -182,7 +182,7 @@ public final class Session implements AutoCloseable {
       HeapScan scan = db.heap().scan(tab.relation(), t.statementSnapshot(), t);
       while (scan.hasNext()) {
         HeapTuple tuple = scan.next();
-        rows.add(new Row(tab, RowId.of(tuple.tid()), tuple.values(types)));
+        rows.add(new Row(tab, RowId.of(tuple), tuple.values(types)));
       }
       return rows;
     });
@@ -193,7 +193,7 @@ public final class Session implements AutoCloseable {
     return statement(t -> {
       Table tab = resolve(table, t);
       HeapTuple tuple = db.heap().fetch(tab.relation(), id.tid(), t.statementSnapshot(), t);
-      return tuple == null ? null : new Row(tab, id, tuple.values(tab.types()));
+      return tuple == null || tuple.xmin() != id.writer() ? null : new Row(tab, id, tuple.values(tab.types()));
     });
   }
 
@@ -211,14 +211,14 @@ public final class Session implements AutoCloseable {
         idx[i] = tab.columnIndex(e.getKey());
         vals[i++] = e.getValue();
       }
-      HeapResult r = RowChange.apply(db, t, tab, id.tid(), (tid, current) -> {
+      HeapResult r = RowChange.apply(db, t, tab, id, (tid, current) -> {
         Object[] row = current.values(tab.types());
         for (int k = 0; k < idx.length; k++) {
           row[idx[k]] = vals[k];
         }
-        return db.heap().update(tab.relation(), tid, RowValues.encode(tab, row), t, t.statementSnapshot());
+        return db.heap().update(tab.relation(), tid, RowValues.encode(tab, row), t);
       });
-      return r == null ? null : RowId.of(r.newTid());
+      return r == null ? null : RowId.of(r.newTid(), t.currentXid());
     });
   }
 
@@ -226,8 +226,8 @@ public final class Session implements AutoCloseable {
   public boolean delete(String table, RowId id) {
     return statement(t -> {
       Table tab = resolve(table, t);
-      HeapResult r = RowChange.apply(db, t, tab, id.tid(),
-          (tid, current) -> db.heap().delete(tab.relation(), tid, t, t.statementSnapshot()));
+      HeapResult r = RowChange.apply(db, t, tab, id,
+          (tid, current) -> db.heap().delete(tab.relation(), tid, t));
       return r != null;
     });
   }
@@ -240,16 +240,16 @@ public final class Session implements AutoCloseable {
     return statement(t -> {
       Table tab = resolve(table, t);
       Tid[] locked = new Tid[1];
-      HeapResult r = RowChange.apply(db, t, tab, id.tid(), (tid, current) -> {
+      HeapResult r = RowChange.apply(db, t, tab, id, (tid, current) -> {
         locked[0] = tid;
-        return db.heap().lock(tab.relation(), tid, t, t.statementSnapshot());
+        return db.heap().lock(tab.relation(), tid, t);
       });
       if (r == null) {
         return null;
       }
       Snapshot latest = t.statementSnapshot();
       HeapTuple tuple = db.heap().fetch(tab.relation(), locked[0], latest, t);
-      return tuple == null ? null : new Row(tab, RowId.of(locked[0]), tuple.values(tab.types()));
+      return tuple == null ? null : new Row(tab, RowId.of(tuple), tuple.values(tab.types()));
     });
   }
 
@@ -268,6 +268,7 @@ public final class Session implements AutoCloseable {
       tx = db.transactions().begin(db.settings().defaultIsolation(), false);
     }
     try {
+      tx.startStatement(); // READ COMMITTED: each statement sees what committed before it began
       T result = body.run(tx);
       tx.commandCounterIncrement();
       if (auto) {

@@ -215,8 +215,17 @@ public final class Heap {
    * concurrent update.
    */
   public HeapTuple latestVersion(int relation, Tid tid, Snapshot snap, CurrentTransaction tx) {
+    return latestVersion(relation, tid, 0, snap, tx);
+  }
+
+  /**
+   * As {@link #latestVersion(int, Tid, Snapshot, CurrentTransaction)}, but the version at
+   * {@code tid} must have been written by {@code firstXmin} (0: any), so that a caller holding an
+   * old tid whose slot was vacuumed and reused gets null rather than an unrelated row.
+   */
+  public HeapTuple latestVersion(int relation, Tid tid, long firstXmin, Snapshot snap, CurrentTransaction tx) {
     Tid at = tid;
-    long expectedXmin = 0;
+    long expectedXmin = firstXmin;
     HeapTuple newestVisible = null;
     for (int hops = 0; hops < 1_000_000; hops++) {
       if (!at.isValid() || at.block() >= pool.blockCount(relation)) {

@@ -17,6 +17,8 @@ import java.util.zip.CRC32C;
  */
 record ControlFile(long checkpointLsn, long redoLsn) {
   private static final int MAGIC = 0x50584C43; // "PXLC"
+  /** magic, checkpoint LSN, redo LSN, CRC. */
+  private static final int SIZE = 4 + 8 + 8 + 4;
 
   static ControlFile read(Path dir) {
     Path p = dir.resolve("control");
@@ -25,7 +27,7 @@ record ControlFile(long checkpointLsn, long redoLsn) {
     }
     try {
       ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(p)).order(ByteOrder.LITTLE_ENDIAN);
-      if (b.remaining() != 28 || b.getInt() != MAGIC) {
+      if (b.remaining() != SIZE || b.getInt() != MAGIC) {
         throw new DatabaseException(SqlState.DATA_CORRUPTED, "control file " + p + " is damaged");
       }
       long ck = b.getLong();
@@ -42,7 +44,7 @@ record ControlFile(long checkpointLsn, long redoLsn) {
 
   void write(Path dir) {
     Path tmp = dir.resolve("control.tmp");
-    ByteBuffer b = ByteBuffer.allocate(28).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);
     b.putInt(MAGIC).putLong(checkpointLsn).putLong(redoLsn).putInt(crc(checkpointLsn, redoLsn)).flip();
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
