@@ -54,6 +54,9 @@ final class HeapVacuum {
         try {
           byte[] p = buf.data();
           if (SlottedPage.isNew(p)) {
+            // Never initialised (a file extent's unused tail, or an extension lost in a crash):
+            // wholly free, and the free-space map forgets that at restart, so tell it again.
+            fsm.record(relation, block, SlottedPage.PAGE_SIZE - SlottedPage.HEADER_SIZE - SlottedPage.LINE_POINTER_SIZE);
             continue;
           }
           int n = SlottedPage.slotCount(p);

@@ -15,6 +15,8 @@ import java.util.function.Supplier;
  * the redo start. A crash anywhere in between leaves the previous checkpoint in force.
  */
 final class FileStorageEngine implements StorageEngine {
+  private final java.util.List<java.util.function.Consumer<RecoveryResult>> recoveryListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Path dir;
   private final StorageSettings settings;
   private final FilePageStore store;
@@ -67,6 +69,11 @@ final class FileStorageEngine implements StorageEngine {
   }
 
   @Override
+  public void onRecovered(java.util.function.Consumer<RecoveryResult> listener) {
+    recoveryListeners.add(listener);
+  }
+
+  @Override
   public void setCheckpointExtra(Supplier<byte[]> extra) {
     this.extra = extra;
   }
@@ -78,6 +85,7 @@ final class FileStorageEngine implements StorageEngine {
     }
     RecoveryResult result = new Recovery(wal, pool, handlers).run(ControlFile.read(dir));
     recovered = true;
+    recoveryListeners.forEach(l -> l.accept(result));
     checkpoint();
     if (settings.checkpointIntervalMillis() > 0) {
       checkpointer = new Thread(this::checkpointLoop, "parallax-checkpointer");

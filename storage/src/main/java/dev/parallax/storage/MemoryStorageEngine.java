@@ -8,6 +8,8 @@ import java.util.function.Supplier;
  * {@code Database.inMemory()}.
  */
 final class MemoryStorageEngine implements StorageEngine {
+  private final java.util.List<java.util.function.Consumer<RecoveryResult>> recoveryListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private final StorageSettings settings;
   private final ClockBufferPool pool;
   private final MemoryWal wal = new MemoryWal();
@@ -51,7 +53,14 @@ final class MemoryStorageEngine implements StorageEngine {
 
   @Override
   public RecoveryResult recover() {
-    return new RecoveryResult(new byte[0], 0, 0, false);
+    RecoveryResult result = new RecoveryResult(new byte[0], 0, 0, false);
+    recoveryListeners.forEach(l -> l.accept(result));
+    return result;
+  }
+
+  @Override
+  public void onRecovered(java.util.function.Consumer<RecoveryResult> listener) {
+    recoveryListeners.add(listener);
   }
 
   @Override

@@ -35,6 +35,13 @@ public interface StorageEngine extends AutoCloseable {
   /** Bytes the upper layers want saved in every checkpoint record (e.g. the next transaction id). */
   void setCheckpointExtra(Supplier<byte[]> extra);
 
+  /**
+   * Runs {@code listener} inside {@link #recover}, after replay and before the end-of-recovery
+   * checkpoint and the periodic checkpointer start. Owners of checkpoint extras restore their
+   * state here, so that the first checkpoint after recovery records it rather than a blank.
+   */
+  void onRecovered(java.util.function.Consumer<RecoveryResult> listener);
+
   /** Replays the log from the last checkpoint. Call once, after registering handlers. */
   RecoveryResult recover();
 

@@ -71,7 +71,9 @@ class CrashTortureTest {
         }
       }
       Thread.sleep(rnd.nextInt(round % 3 == 0 ? 150 : 900));
-      child.destroyForcibly();
+      // SIGKILL through the process handle: Process.destroyForcibly() would also close our end of
+      // the child's stdout, discarding acknowledgements still in the pipe.
+      child.toHandle().destroyForcibly();
       assertTrue(child.waitFor(30, TimeUnit.SECONDS), "child did not die; " + context);
       reader.join(10_000);
       assertTrue(errors.isEmpty(), "child reported errors " + errors + "; " + context);
@@ -101,6 +103,7 @@ class CrashTortureTest {
       Set<String> present = new HashSet<>();
       // Per worker and run: the unacknowledged rows (at most one: the commit in flight at the kill).
       Map<String, Integer> unacknowledged = new HashMap<>();
+      List<String> unackedKeys = new ArrayList<>();
       for (Row j : journal) {
         String key = j.get("worker") + " " + j.get("seq");
         assertFalse(j.getLong("amount") == 0, "a rolled-back journal row is visible: " + key + "; " + context);
@@ -108,6 +111,7 @@ class CrashTortureTest {
         if (!acknowledged.contains(key)) {
           Long run = runStarts.floor(j.getLong("seq"));
           unacknowledged.merge(j.get("worker") + "@" + run, 1, Integer::sum);
+          unackedKeys.add(key);
         }
         expected.merge(j.getLong("src"), -j.getLong("amount"), Long::sum);
         expected.merge(j.getLong("dst"), j.getLong("amount"), Long::sum);
@@ -116,7 +120,8 @@ class CrashTortureTest {
         assertTrue(present.contains(ack), "acknowledged commit " + ack + " is lost; " + context);
       }
       unacknowledged.forEach((workerRun, n) -> assertTrue(n <= 1,
-          n + " unacknowledged commits of worker@run " + workerRun + " (at most the one in flight); " + context));
+          n + " unacknowledged commits of worker@run " + workerRun + " (at most the one in flight): " + unackedKeys
+              + "; run starts " + runStarts + "; " + context));
       long total = 0;
       for (Row a : bank) {
         long id = a.getLong("id");

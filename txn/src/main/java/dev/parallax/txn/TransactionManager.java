@@ -60,10 +60,24 @@ public final class TransactionManager {
     this.clog = new CommitLog(storage);
     storage.registerRedo(ResourceManagers.TRANSACTION, clog::redo);
     storage.setCheckpointExtra(this::checkpointExtra);
+    // Before the end-of-recovery checkpoint records our state, restore it from the log.
+    storage.onRecovered(this::afterRecovery);
   }
 
-  /** After the storage layer's recovery: ids continue past every id the log or checkpoint knows. */
+  private boolean recovered; // guarded by running
+
+  /**
+   * After the storage layer's replay: ids continue past every id the log or checkpoint knows.
+   * Called by the storage engine from recover(); a second call is a no-op, so callers that still
+   * call it explicitly do no harm.
+   */
   public void afterRecovery(RecoveryResult r) {
+    synchronized (running) {
+      if (recovered) {
+        return;
+      }
+      recovered = true;
+    }
     long next = Xids.FIRST_NORMAL;
     byte[] extra = r.checkpointExtra();
     if (extra.length >= 16) {
