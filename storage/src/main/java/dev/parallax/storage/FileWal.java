@@ -27,9 +27,10 @@ import java.util.stream.Stream;
  * last changed before it (torn-write protection does not depend on timing).
  *
  * <h2>Group commit</h2>
- * {@link #flush} is leader / follower: the first committer to take {@code flushLock} writes and
- * fsyncs everything appended so far; committers that queued behind it find their record already
- * durable and return without an fsync of their own. {@link WalStats} counts flush requests and
+ * {@link #flush} is leader / follower: a committer that finds no flush in progress becomes the
+ * leader and writes and fsyncs everything appended so far; committers arriving meanwhile wait for
+ * it and, woken together, mostly find their record already durable and return without an fsync
+ * of their own. {@link WalStats} counts flush requests and
  * fsyncs, so the ratio is observable.
  *
  * <h2>Asynchronous commit</h2>
@@ -57,6 +58,9 @@ final class FileWal implements WriteAheadLog, ClockBufferPool.PoolLog {
 
   private final ReentrantLock flushLock = new ReentrantLock();
   private volatile long flushedPos;
+  private final Object flushWaiters = new Object();
+  // guarded by flushWaiters: a leader is writing and syncing; others wait for it
+  private boolean flushInProgress;
   // guarded by flushLock
   private final Map<Long, FileChannel> segments = new TreeMap<>();
 
@@ -195,11 +199,43 @@ final class FileWal implements WriteAheadLog, ClockBufferPool.PoolLog {
       return;
     }
     flushRequests.increment();
-    flushLock.lock();
-    try {
+    // Followers wait on a monitor, not on flushLock: when the leader's fsync ends they all wake
+    // at once and find their records durable. Queueing on the lock instead woke them one by one,
+    // and each came back with a new commit alone, so groups stayed at about one commit per fsync.
+    boolean interrupted = false;
+    synchronized (flushWaiters) {
+      while (lsn > flushedPos && flushInProgress) {
+        try {
+          flushWaiters.wait();
+        } catch (InterruptedException e) {
+          interrupted = true; // a committer must not give up waiting for durability
+        }
+      }
       if (lsn <= flushedPos) {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
         return;
       }
+      flushInProgress = true;
+    }
+    try {
+      writeAndSyncPending();
+    } finally {
+      synchronized (flushWaiters) {
+        flushInProgress = false;
+        flushWaiters.notifyAll();
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** The leader's part of {@link #flush}: writes and fsyncs everything appended so far. */
+  private void writeAndSyncPending() {
+    flushLock.lock();
+    try {
       byte[] chunk;
       long start;
       insertLock.lock();
@@ -213,6 +249,9 @@ final class FileWal implements WriteAheadLog, ClockBufferPool.PoolLog {
         }
       } finally {
         insertLock.unlock();
+      }
+      if (chunk.length == 0) {
+        return;
       }
       Set<FileChannel> touched = writeRange(start, chunk);
       for (FileChannel ch : touched) {
@@ -303,6 +342,8 @@ final class FileWal implements WriteAheadLog, ClockBufferPool.PoolLog {
           Files.delete(p);
         } else if (start == endSeg) {
           try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+            // Cut the torn tail: nothing written before the crash may survive past the end, or a
+            // later replay could run on into stale records (their CRCs cover their positions).
             ch.truncate(end - endSeg);
             ch.force(true);
           }
