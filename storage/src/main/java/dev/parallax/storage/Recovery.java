@@ -107,7 +107,7 @@ final class Recovery {
     boolean anyForHandler = false;
     try {
       for (int i = 0; i < ids.length; i++) {
-        Frame f = pool.pinForRedo(ids[i]);
+        Frame f = pool.pinForRedo(ids[i], d.images()[i] != null);
         frames[i] = f;
         f.latchExclusive();
         if (d.images()[i] != null) {
