@@ -332,7 +332,8 @@ public final class Heap {
           return HeapResult.OK; // already locked by this transaction
         }
         TupleHeader.setXmax(p, off, xid);
-        int cleared = mask & ~(TupleHeader.XMAX_INVALID | TupleHeader.XMAX_COMMITTED | TupleHeader.UPDATED);
+        int cleared = mask & ~(TupleHeader.XMAX_INVALID | TupleHeader.XMAX_COMMITTED | TupleHeader.UPDATED
+            | TupleHeader.KEYS_UPDATED);
         TupleHeader.setInfomask(p, off, cleared | TupleHeader.XMAX_LOCK_ONLY);
         TupleHeader.setCtid(p, off, tid);
         wal.logPageChange(buf, ResourceManagers.HEAP, HeapRecords.SET_HEADER, xid,
@@ -452,6 +453,7 @@ public final class Heap {
       mask &= ~TupleHeader.COMBO_CID;
     }
     mask &= ~(TupleHeader.XMAX_INVALID | TupleHeader.XMAX_COMMITTED | TupleHeader.XMAX_LOCK_ONLY | TupleHeader.UPDATED);
+    mask |= TupleHeader.KEYS_UPDATED;
     if (updated) {
       mask |= TupleHeader.UPDATED;
     }

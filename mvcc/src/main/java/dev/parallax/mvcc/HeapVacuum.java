@@ -134,7 +134,7 @@ final class HeapVacuum {
         int off = SlottedPage.offset(p, slot);
         TupleHeader.setXmax(p, off, 0);
         int mask = TupleHeader.infomask(p, off) & ~(TupleHeader.XMAX_COMMITTED | TupleHeader.XMAX_LOCK_ONLY
-            | TupleHeader.UPDATED);
+            | TupleHeader.UPDATED | TupleHeader.KEYS_UPDATED);
         TupleHeader.setInfomask(p, off, mask | TupleHeader.XMAX_INVALID);
         TupleHeader.setCtid(p, off, new Tid(block, slot));
       }

@@ -54,6 +54,12 @@ public final class TupleHeader {
   public static final int UPDATED = 0x0040;
   /** xmin is committed and older than every snapshot: visible to all, no commit-log lookup. */
   public static final int XMIN_FROZEN = 0x0080;
+  /**
+   * xmax deleted the row or changed its key columns: a FOR KEY SHARE locker conflicts with it.
+   * Without unique keys yet every delete and every update sets it (the safe answer); issue 3 and 4
+   * narrow it to updates that change a unique-index column.
+   */
+  public static final int KEYS_UPDATED = 0x0100;
 
   static final int HINT_BITS = XMIN_COMMITTED | XMIN_INVALID | XMAX_COMMITTED | XMAX_INVALID;
 

@@ -269,4 +269,26 @@ class HeapTest {
     assertEquals(5, texts.size());
     texts.forEach(s -> assertEquals(fat + "new", s));
   }
+
+  @Test
+  void headerBitsTellLocksFromDeletes() {
+    Transaction setup = f.rc();
+    Tid x = f.heap.insert(REL, setup, row(1, "x"));
+    Tid y = f.heap.insert(REL, setup, row(2, "y"));
+    setup.commit();
+    Transaction t = f.rc();
+    f.heap.lock(REL, x, t);
+    f.heap.delete(REL, y, t);
+
+    int locked = f.heap.fetch(REL, x, t.latestSnapshot(), t).infomask();
+    assertEquals(TupleHeader.XMAX_LOCK_ONLY, locked & (TupleHeader.XMAX_LOCK_ONLY | TupleHeader.KEYS_UPDATED));
+    t.commandCounterIncrement();
+    Transaction other = f.begin(IsolationLevel.REPEATABLE_READ);
+    Snapshot before = other.startStatement();
+    t.commit();
+    int deleted = f.heap.fetch(REL, y, before, other).infomask();
+    assertEquals(TupleHeader.KEYS_UPDATED, deleted & (TupleHeader.XMAX_LOCK_ONLY | TupleHeader.KEYS_UPDATED));
+
+    other.commit();
+  }
 }

@@ -149,4 +149,30 @@ class BufferPoolConcurrencyTest {
       }
     }
   }
+
+  @Test
+  void aDirtyPageIsWrittenOnlyAfterTheLogCoversItsLastChange() {
+    // Asynchronous commit with a one-minute writer delay, so no one else flushes during the test:
+    // only the write-back rule can make the log durable.
+    StorageSettings s = new StorageSettings(20, 16 << 20, 0, true, 60_000);
+    try (StorageEngine e = TestPages.open(dir, s, new TestPages())) {
+      e.recover();
+      create(e);
+      e.checkpoint();
+      for (int round = 0; round < 20; round++) {
+        increment(e, 0);
+        long lsn;
+        try (Buffer b = e.bufferPool().pin(new PageId(TestPages.REL, 0))) {
+          lsn = b.pageLsn();
+        }
+        long writesBefore = e.bufferPool().stats().writes();
+        for (int b = 1; b < 60; b++) { // push block 0 out of the 20-frame pool
+          e.bufferPool().pin(new PageId(TestPages.REL, b)).close();
+        }
+        assertTrue(e.bufferPool().stats().writes() > writesBefore, "block 0 was written back");
+        assertTrue(e.wal().flushedPosition() >= lsn, "round " + round + ": page with LSN " + lsn
+            + " written while the log was durable only to " + e.wal().flushedPosition());
+      }
+    }
+  }
 }

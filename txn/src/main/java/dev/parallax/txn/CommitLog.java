@@ -38,6 +38,12 @@ final class CommitLog {
   static final int IN_PROGRESS = 0;
   static final int COMMITTED = 1;
   static final int ABORTED = 2;
+  /**
+   * Reserved. PostgreSQL marks sub-ids "sub-committed" first when a commit spans commit-log pages,
+   * because it cannot change several pages atomically. Here one record changes every page of the
+   * transaction under all their latches, so top and sub ids flip to COMMITTED together and this
+   * state is never written.
+   */
   static final int SUB_COMMITTED = 3;
 
   static final int BITMAP_START = 24;
