@@ -215,4 +215,35 @@ class FileRecoveryTest {
       return all.get(all.size() - 1);
     }
   }
+
+  @Test
+  void checkpointsRemoveSegmentsReplayNoLongerNeeds() throws IOException {
+    StorageSettings smallSegments = SETTINGS.withWalSegmentBytes(64 * 1024);
+    StorageEngine e = TestPages.open(dir, smallSegments, pages);
+    e.recover();
+    e.bufferPool().createRelation(TestPages.REL);
+    for (int i = 0; i < 8; i++) {
+      pages.extend(e);
+    }
+    randomWrites(e, new Random(4), 8, 3000); // ~300 KiB of log: several segments
+    e.wal().flush(e.wal().insertPosition());
+    long before = segmentCount();
+    assertTrue(before >= 4, "segments " + before);
+    e.checkpoint();
+    long after = segmentCount();
+    assertTrue(after <= 2, "a checkpoint leaves only the segment(s) replay may read: " + after);
+    pages.write(e, 1, 300, new byte[] {4});
+    e.wal().flush(e.wal().insertPosition());
+    ((FileStorageEngine) e).crashForTesting();
+    StorageEngine again = TestPages.open(dir, smallSegments, pages);
+    again.recover();
+    assertPagesMatchModel(again);
+    again.close();
+  }
+
+  private long segmentCount() throws IOException {
+    try (Stream<Path> s = Files.list(dir.resolve("wal"))) {
+      return s.count();
+    }
+  }
 }
