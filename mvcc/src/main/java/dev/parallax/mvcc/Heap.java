@@ -469,8 +469,9 @@ public final class Heap {
    * freezes old live ones and records free space for reuse.
    */
   public VacuumStats vacuum(int relation, long oldestXmin) {
+    long[] mark = activity.mark(relation);
     VacuumStats stats = vacuum.run(relation, oldestXmin);
-    activity.vacuumed(relation, stats.liveVersions());
+    activity.vacuumed(relation, mark, stats.liveVersions(), stats.deadKept());
     return stats;
   }
 

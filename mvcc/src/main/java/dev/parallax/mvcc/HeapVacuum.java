@@ -45,6 +45,7 @@ final class HeapVacuum {
     long removed = 0;
     long frozen = 0;
     long kept = 0;
+    long deadKept = 0;
     long oldestUnfrozen = Long.MAX_VALUE;
     int[] slots = new int[256];
     byte[] actions = new byte[256];
@@ -78,6 +79,9 @@ final class HeapVacuum {
               continue;
             }
             kept++;
+            if (verdict == VacuumVerdict.RECENTLY_DEAD || verdict == VacuumVerdict.DELETE_IN_PROGRESS) {
+              deadKept++;
+            }
             int mask = TupleHeader.infomask(p, off);
             long xmin = TupleHeader.xmin(p, off);
             boolean frozenNow = (mask & TupleHeader.XMIN_FROZEN) != 0;
@@ -118,7 +122,7 @@ final class HeapVacuum {
         }
       }
     }
-    return new VacuumStats(blocks, removed, frozen, kept, oldestUnfrozen);
+    return new VacuumStats(blocks, removed, frozen, kept, deadKept, oldestUnfrozen);
   }
 
   /** Applies one vacuum action to a page (shared by vacuum and its redo). */

@@ -35,10 +35,22 @@ final class RelationActivity {
     c.inserted.increment();
   }
 
-  void vacuumed(int relation, long liveVersions) {
+  /** The counters as a vacuum starts, so that changes made while it runs are not forgotten. */
+  long[] mark(int relation) {
     Counters c = of(relation);
-    c.inserted.reset();
-    c.dead.reset();
+    return new long[] {c.inserted.sum(), c.dead.sum()};
+  }
+
+  /**
+   * A vacuum that started at {@code mark} has finished. Changes counted since the mark stay
+   * counted, and versions it had to keep although deleted (the deleter still running, or some
+   * snapshot still seeing them) count again: otherwise deletes that were in progress while vacuum
+   * ran would never make the table a candidate again.
+   */
+  void vacuumed(int relation, long[] mark, long liveVersions, long deadKept) {
+    Counters c = of(relation);
+    c.inserted.add(-mark[0]);
+    c.dead.add(deadKept - mark[1]);
     c.liveAtVacuum = liveVersions;
   }
 

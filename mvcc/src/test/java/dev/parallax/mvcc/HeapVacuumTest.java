@@ -33,6 +33,36 @@ class HeapVacuumTest {
     return n;
   }
 
+  /**
+   * Deletes still running while vacuum passes cannot be removed; the table must stay a candidate
+   * so that a later vacuum removes them (autovacuum otherwise stalled below its threshold).
+   */
+  @Test
+  void deletesInProgressDuringVacuumKeepTheTableACandidate() {
+    Transaction t = f.rc();
+    List<Tid> tids = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      tids.add(f.heap.insert(REL, t, row(i, "row " + i)));
+    }
+    t.commit();
+    Transaction d = f.rc();
+    for (int i = 0; i < 600; i++) {
+      f.heap.delete(REL, tids.get(i), d);
+    }
+    VacuumStats during = f.heap.vacuum(REL, f.tm.oldestXmin());
+    assertEquals(0, during.removedVersions());
+    assertEquals(600, during.deadKept());
+    for (int i = 600; i < 700; i++) {
+      f.heap.delete(REL, tids.get(i), d);
+    }
+    d.commit();
+    assertEquals(0.7, f.heap.deadFraction(REL), 0.0001, "kept and later deletes both count");
+    VacuumStats after = f.heap.vacuum(REL, f.tm.oldestXmin());
+    assertEquals(700, after.removedVersions());
+    assertEquals(0, after.deadKept());
+    assertEquals(0.0, f.heap.deadFraction(REL));
+  }
+
   @Test
   void deadVersionsAreRemovedAndTheirSpaceReused() {
     Transaction t = f.rc();

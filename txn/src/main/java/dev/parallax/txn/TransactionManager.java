@@ -145,7 +145,11 @@ public final class TransactionManager {
       ids = Arrays.copyOf(ids, n);
       Arrays.sort(ids);
       long xmin = n == 0 ? xmax : ids[0];
-      if (recordXmin) {
+      // Every snapshot handed out must hold back vacuum from what it sees. A statement snapshot
+      // replaces the transaction's horizon; a look at the latest state (recordXmin false) only
+      // lowers it, which matters when no statement snapshot is registered: otherwise vacuum could
+      // remove a version this snapshot still sees and reuse its slot for an unrelated row.
+      if (recordXmin || tx.snapshotXmin == 0 || xmin < tx.snapshotXmin) {
         tx.snapshotXmin = xmin;
       }
       return new Snapshot(xmin, xmax, ids, tx.commandId());

@@ -174,6 +174,30 @@ class TransactionLifecycleTest {
     assertEquals(tm.nextXid(), tm.oldestXmin());
   }
 
+  /**
+   * A latest-state snapshot taken before any statement snapshot must hold back vacuum too: a
+   * writer that reads through it and then updates by tid would otherwise act on a slot vacuum
+   * emptied and reused (found by the heap transfer test as lost updates and hung writers).
+   */
+  @Test
+  void latestSnapshotHoldsBackTheHorizonWithoutAStatementSnapshot() {
+    Transaction running = rc();
+    long old = running.xidForWrite();
+    Transaction writer = rc();
+    Snapshot latest = writer.latestSnapshot();
+    assertTrue(latest.isRunning(old));
+    running.commit();
+    for (int i = 0; i < 3; i++) {
+      Transaction w = rc();
+      w.xidForWrite();
+      w.commit();
+    }
+    assertTrue(tm.oldestXmin() <= old, "the horizon passed a transaction the snapshot sees as running");
+    Snapshot statement = writer.startStatement();
+    assertEquals(statement.xmin(), tm.oldestXmin(), "a statement snapshot replaces the horizon");
+    writer.commit();
+  }
+
   @Test
   void waitForEndReturnsAtCommitAndAtAbort() throws Exception {
     for (boolean commit : new boolean[] {true, false}) {
