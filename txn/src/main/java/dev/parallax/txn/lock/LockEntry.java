@@ -137,7 +137,7 @@ final class LockEntry {
             throw new DeadlockDetectedException(List.of(
                 new WaitEdge(owner.name(), owner.leader.name(), mode, tag, w.owner.leader.name(), false),
                 new WaitEdge(w.owner.name(), w.owner.leader.name(), w.mode, tag, owner.leader.name(), false)),
-                List.of());
+                viewWithRequest(owner, mode));
           }
           if ((mode.conflicts() & ahead) == 0 && !conflictsWithHolders(owner, mode)) {
             grant(owner, mode);
@@ -152,6 +152,14 @@ final class LockEntry {
     Waiter w = new Waiter(owner, mode, this);
     waiters.add(position, w);
     return w;
+  }
+
+  /** This entry's rows, plus the request being refused as a waiting row (for an early deadlock). */
+  private List<LockInfo> viewWithRequest(LockOwner owner, LockMode mode) {
+    List<LockInfo> rows = new ArrayList<>();
+    LockManager.addRows(this, rows);
+    rows.add(new LockInfo(tag, mode, false, false, owner.name(), owner.leader.name(), System.nanoTime()));
+    return rows;
   }
 
   /**

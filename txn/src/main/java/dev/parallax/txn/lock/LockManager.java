@@ -430,18 +430,24 @@ public final class LockManager {
 
   private static void addTableRows(Partition part, List<LockInfo> out) {
     for (LockEntry e : part.entries.values()) {
-      for (LockEntry.Holding h : e.holders) {
-        for (LockMode mode : LockMode.values()) {
-          if ((h.mask & mode.bit()) != 0) {
-            out.add(new LockInfo(e.tag, mode, true, false, h.owner.name(), h.owner.leader.name(), 0));
-          }
-        }
-      }
-      for (Waiter w : e.waiters) {
-        out.add(new LockInfo(e.tag, w.mode, false, false, w.owner.name(), w.owner.leader.name(), w.waitStartNanos));
-      }
+      addRows(e, out);
     }
   }
+
+  /** One entry's rows: holders, then waiters in queue order. */
+  static void addRows(LockEntry e, List<LockInfo> out) {
+    for (LockEntry.Holding h : e.holders) {
+      for (LockMode mode : LockMode.values()) {
+        if ((h.mask & mode.bit()) != 0) {
+          out.add(new LockInfo(e.tag, mode, true, false, h.owner.name(), h.owner.leader.name(), 0));
+        }
+      }
+    }
+    for (Waiter w : e.waiters) {
+      out.add(new LockInfo(e.tag, w.mode, false, false, w.owner.name(), w.owner.leader.name(), w.waitStartNanos));
+    }
+  }
+
 
   /** True when nothing is held or awaited anywhere and no strong-lock counter is raised. */
   public boolean isEmpty() {
