@@ -157,7 +157,7 @@ class HeapConcurrencyTest {
         case OK:
           return r.newTid();
         case BEING_MODIFIED:
-          f.tm.waitForEnd(r.conflictingXid());
+          f.tm.waitForEnd(t, r.conflictingXid());
           break;
         case UPDATED:
         case DELETED:

@@ -2,6 +2,8 @@ package dev.parallax.txn;
 
 import dev.parallax.storage.DatabaseException;
 import dev.parallax.storage.SqlState;
+import dev.parallax.txn.lock.LockOwner;
+import dev.parallax.txn.lock.LockWait;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -62,10 +64,35 @@ public final class Transaction implements CurrentTransaction {
   // guarded by the manager's running-table lock
   long snapshotXmin;
 
-  Transaction(TransactionManager manager, IsolationLevel isolation, boolean readOnly) {
+  private final LockOwner lockOwner;
+  private final boolean ownsLockOwner;
+  private LockWait lockWait = LockWait.BLOCK;
+
+  Transaction(TransactionManager manager, IsolationLevel isolation, boolean readOnly, LockOwner lockOwner,
+      boolean ownsLockOwner) {
     this.manager = manager;
     this.isolation = isolation;
     this.readOnly = readOnly;
+    this.lockOwner = lockOwner;
+    this.ownsLockOwner = ownsLockOwner;
+  }
+
+  /** Holds this transaction's locks; savepoint levels follow {@link #savepointDepth}. */
+  public LockOwner lockOwner() {
+    return lockOwner;
+  }
+
+  boolean ownsLockOwner() {
+    return ownsLockOwner;
+  }
+
+  /** How lock waits of this transaction behave (lock_timeout, statement deadline, deadlock_timeout). */
+  public LockWait lockWait() {
+    return lockWait;
+  }
+
+  public void setLockWait(LockWait wait) {
+    this.lockWait = wait;
   }
 
   @Override
@@ -75,13 +102,14 @@ public final class Transaction implements CurrentTransaction {
       throw new DatabaseException(SqlState.READ_ONLY_TRANSACTION, "cannot execute a write in a read-only transaction");
     }
     if (topXid == Xids.INVALID) {
-      topXid = manager.assignXid(this);
+      topXid = manager.assignXid(this, 0);
       topOwned.add(topXid);
     }
     long current = topXid;
-    for (Level l : levels) {
+    for (int i = 0; i < levels.size(); i++) {
+      Level l = levels.get(i);
       if (l.xid == Xids.INVALID) {
-        l.xid = manager.assignXid(this);
+        l.xid = manager.assignXid(this, i + 1);
         l.owned.add(l.xid);
         currentSubXids.add(l.xid);
       }
@@ -189,6 +217,7 @@ public final class Transaction implements CurrentTransaction {
       throw new DatabaseException(SqlState.INVALID_SAVEPOINT, "savepoint name must not be empty");
     }
     levels.add(new Level(name));
+    lockOwner.enterLevel(levels.size());
   }
 
   public void releaseSavepoint(String name) {
@@ -199,6 +228,7 @@ public final class Transaction implements CurrentTransaction {
       parentOwned.addAll(levels.get(k).owned);
     }
     truncate(i);
+    lockOwner.mergeIntoParent(i + 1); // the released levels' locks (and id locks) go to the parent
   }
 
   public void rollbackToSavepoint(String name) {
@@ -213,8 +243,10 @@ public final class Transaction implements CurrentTransaction {
     for (long x : ids) {
       currentSubXids.remove(x);
     }
+    lockOwner.releaseFromLevel(i + 1); // locks taken since the savepoint, with the aborted ids' locks
     truncate(i);
     levels.add(new Level(name));
+    lockOwner.enterLevel(levels.size());
   }
 
   private int find(String name) {

@@ -5,6 +5,11 @@ import dev.parallax.storage.RecoveryResult;
 import dev.parallax.storage.ResourceManagers;
 import dev.parallax.storage.SqlState;
 import dev.parallax.storage.StorageEngine;
+import dev.parallax.txn.lock.LockManager;
+import dev.parallax.txn.lock.LockMode;
+import dev.parallax.txn.lock.LockOwner;
+import dev.parallax.txn.lock.LockTag;
+import dev.parallax.txn.lock.LockWait;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -54,6 +59,8 @@ public final class TransactionManager {
   private final LongAdder snapshots = new LongAdder();
   private final LongAdder assigned = new LongAdder();
   private final Status status = new Status();
+  private final LockManager locks = new LockManager();
+  private final java.util.concurrent.atomic.AtomicLong virtualIds = new java.util.concurrent.atomic.AtomicLong();
 
   public TransactionManager(StorageEngine storage) {
     this.storage = storage;
@@ -98,12 +105,33 @@ public final class TransactionManager {
         .putLong(nextXidVolatile).putLong(clog.truncatedBelow()).array();
   }
 
+  /** Begins a transaction with a lock owner of its own (retired when it ends). */
   public Transaction begin(IsolationLevel level, boolean readOnly) {
-    Transaction tx = new Transaction(this, level, readOnly);
+    return begin(level, readOnly, null);
+  }
+
+  /**
+   * Begins a transaction whose locks are held by {@code owner} (a session's long-lived owner, so
+   * that cancel from another thread always reaches the right one); null for a fresh owner.
+   * The owner must hold no locks; the transaction releases everything it took when it ends.
+   */
+  public Transaction begin(IsolationLevel level, boolean readOnly, LockOwner owner) {
+    long vxid = virtualIds.incrementAndGet();
+    boolean own = owner == null;
+    LockOwner o = own ? locks.newOwner("virtual transaction " + vxid) : owner;
+    if (!own) {
+      o.rename("virtual transaction " + vxid);
+    }
+    Transaction tx = new Transaction(this, level, readOnly, o, own);
     synchronized (running) {
       running.add(tx);
     }
     return tx;
+  }
+
+  /** The lock manager: relation, tuple, transaction-id and object locks. */
+  public LockManager locks() {
+    return locks;
   }
 
   public TransactionStatus status() {
@@ -111,7 +139,7 @@ public final class TransactionManager {
   }
 
   /** Assigns a new id to {@code tx} (its top-level id or a sub id) and enters it as running. */
-  long assignXid(Transaction tx) {
+  long assignXid(Transaction tx, int lockLevel) {
     long xid;
     synchronized (running) {
       xid = nextXid++;
@@ -119,6 +147,19 @@ public final class TransactionManager {
       owners.put(xid, tx);
       endLatches.put(xid, new CountDownLatch(1));
       tx.runningXids.add(xid);
+    }
+    // Every id is exclusively locked by its holder until it ends: waiting for it is a SHARE
+    // request. Taken before the id can appear in any tuple header, so nobody can wait too early.
+    LockOwner o = tx.lockOwner();
+    int level = o.level();
+    o.enterLevel(lockLevel);
+    try {
+      locks.acquire(o, LockTag.transaction(xid), LockMode.EXCLUSIVE, LockWait.NOWAIT);
+    } finally {
+      o.enterLevel(level);
+    }
+    if (lockLevel == 0) {
+      o.rename("transaction " + xid);
     }
     assigned.increment();
     clog.ensurePageFor(xid);
@@ -188,6 +229,13 @@ public final class TransactionManager {
       }
     }
     release(ids);
+    // Locks go last: a waiter woken by our id lock finds us settled in the commit log and gone
+    // from the running table.
+    if (tx.ownsLockOwner()) {
+      locks.retire(tx.lockOwner());
+    } else {
+      locks.releaseAll(tx.lockOwner());
+    }
   }
 
   /** Rolls back sub-transaction ids (ROLLBACK TO SAVEPOINT): aborted in the commit log, no longer running. */
@@ -217,8 +265,40 @@ public final class TransactionManager {
   }
 
   /**
-   * Blocks until the transaction that owns {@code xid} has ended (for a sub id: until it was rolled
-   * back or its top-level transaction ended). Returns at once if it already has.
+   * Waits, as {@code waiter}, until the transaction owning {@code xid} has ended (for a sub id:
+   * until it was rolled back or its top-level transaction ended): a SHARE request on the id's lock,
+   * released at once, with the waiter's lock-wait settings. Being a lock wait, it takes part in
+   * deadlock detection and honours NOWAIT, lock_timeout, statement_timeout and cancel.
+   */
+  public void waitForEnd(Transaction waiter, long xid) {
+    waitForEnd(waiter, xid, waiter.lockWait());
+  }
+
+  /** As {@link #waitForEnd(Transaction, long)} with an explicit wait policy; false if SKIP_LOCKED gave up. */
+  public boolean waitForEnd(Transaction waiter, long xid, LockWait wait) {
+    LockOwner o = waiter.lockOwner();
+    long awaited = xid;
+    while (status.isInProgress(awaited)) {
+      LockTag tag = LockTag.transaction(awaited);
+      if (!locks.acquire(o, tag, LockMode.SHARE, wait)) {
+        return false;
+      }
+      locks.release(o, tag, LockMode.SHARE);
+      // The lock is free once the id ended or, for a sub id released into its parent, once the
+      // top-level transaction ended: then the loop sees it settled. A sub id that merged into a
+      // still-running parent stays "in progress" as part of it: wait for the parent.
+      long top = topXidOf(awaited);
+      if (top == awaited) {
+        break;
+      }
+      awaited = top;
+    }
+    return true;
+  }
+
+  /**
+   * Blocks until the transaction that owns {@code xid} has ended, for callers that are not in a
+   * transaction (no deadlock detection: they hold no locks anyone could wait for).
    */
   public void waitForEnd(long xid) {
     CountDownLatch l = endLatches.get(xid);
