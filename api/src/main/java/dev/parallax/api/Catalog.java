@@ -137,7 +137,7 @@ final class Catalog {
           return table;
         }
       }
-      transactions.waitForEnd(waitFor);
+      transactions.waitForEnd(tx, waitFor);
     }
   }
 
@@ -164,7 +164,7 @@ final class Catalog {
           return table.get();
         }
       }
-      transactions.waitForEnd(waitFor);
+      transactions.waitForEnd(tx, waitFor);
     }
   }
 

@@ -7,12 +7,14 @@ import dev.parallax.storage.SqlState;
 import dev.parallax.storage.StorageEngine;
 import dev.parallax.storage.SystemRelations;
 import dev.parallax.txn.TransactionManager;
+import dev.parallax.txn.lock.LockInfo;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -44,7 +46,6 @@ public final class Database implements AutoCloseable {
   private final FileLock directoryLock;
   private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
   private final Autovacuum autovacuum;
-  private final TransactionWaits waits;
   private final RecoveryResult recovery;
   private final Object vacuumLock = new Object();
   private volatile boolean closed;
@@ -57,7 +58,6 @@ public final class Database implements AutoCloseable {
     this.heap = new Heap(storage, transactions.status());
     this.recovery = storage.recover();
     transactions.afterRecovery(recovery);
-    this.waits = new TransactionWaits(transactions);
     this.catalog = new Catalog(heap, storage.bufferPool(), transactions);
     catalog.load();
     this.autovacuum = new Autovacuum(this, settings);
@@ -129,6 +129,15 @@ public final class Database implements AutoCloseable {
     return s;
   }
 
+  /**
+   * Every held and awaited lock (like pg_locks): relation locks (fast-path ones marked), tuple
+   * locks, transaction-id locks. Owners are named "transaction N" once they have an id.
+   */
+  public List<LockInfo> locks() {
+    checkOpen();
+    return transactions.locks().locks();
+  }
+
   /** Removes dead row versions from every table, freezes old ones and trims the commit log. */
   public VacuumReport vacuum() {
     checkOpen();
@@ -198,10 +207,6 @@ public final class Database implements AutoCloseable {
 
   Heap heap() {
     return heap;
-  }
-
-  TransactionWaits waits() {
-    return waits;
   }
 
   Catalog catalog() {

@@ -6,14 +6,21 @@ import dev.parallax.mvcc.Tid;
 import dev.parallax.storage.DatabaseException;
 import dev.parallax.storage.SqlState;
 import dev.parallax.txn.Transaction;
+import dev.parallax.txn.lock.LockManager;
+import dev.parallax.txn.lock.LockMode;
+import dev.parallax.txn.lock.LockTag;
+import dev.parallax.txn.lock.LockWait;
 
 /**
  * The loop every update, delete and row lock of the low-level API runs, handling concurrent
  * changes to the target row:
  *
  * <ul>
- *   <li>BEING_MODIFIED: another transaction holds the row; wait for it to end, then try again
- *       (it may have aborted, leaving the row as it was).
+ *   <li>BEING_MODIFIED: another transaction holds the row. Take the heavyweight tuple lock (so
+ *       that several waiters for one row queue fairly, in arrival order), wait for the other
+ *       transaction's id lock, then try again (it may have aborted, leaving the row as it was).
+ *       Both waits are lock-manager waits: they take part in deadlock detection and honour NOWAIT
+ *       (55P03), SKIP LOCKED (the row is skipped), lock_timeout, statement_timeout and cancel.
  *   <li>UPDATED / DELETED by a committed transaction the snapshot does not see: under REPEATABLE
  *       READ and SERIALIZABLE that is a serialization failure (40001); under READ COMMITTED a
  *       delete means the row is gone, an update means: follow the ctid chain to the newest version
@@ -30,8 +37,12 @@ final class RowChange {
     HeapResult apply(Tid target, HeapTuple current);
   }
 
-  /** The successful result, or null when there is no visible row to change. */
-  static HeapResult apply(Database db, Transaction t, Table table, RowId start, Attempt attempt) {
+  /**
+   * The successful result, or null when there is no visible row to change (or SKIP LOCKED skipped
+   * it). {@code tupleMode} is the tuple-lock mode of the row lock strength the change needs.
+   */
+  static HeapResult apply(Database db, Transaction t, Table table, RowId start, LockMode tupleMode,
+      LockWait.Policy policy, Attempt attempt) {
     Tid tid = start.tid();
     HeapTuple current = db.heap().fetch(table.relation(), tid, t.statementSnapshot(), t);
     if (current != null && current.xmin() != start.writer()) {
@@ -46,43 +57,67 @@ final class RowChange {
     if (current == null) {
       return null;
     }
-    while (true) {
-      HeapResult r = attempt.apply(tid, current);
-      switch (r.code()) {
-        case OK:
-          return r;
-        case INVISIBLE:
-        case SELF_MODIFIED:
-          return null;
-        case BEING_MODIFIED:
-          db.waits().waitForEnd(t, r.conflictingXid());
-          // The row as this statement saw it; if the other transaction changed it, the retry
-          // reports UPDATED or DELETED and the cases below decide.
-          current = db.heap().fetch(table.relation(), tid, t.statementSnapshot(), t);
-          if (current == null) {
+    LockManager locks = db.transactions().locks();
+    LockWait wait = t.lockWait().withPolicy(policy);
+    LockTag tupleLock = null;
+    try {
+      while (true) {
+        HeapResult r = attempt.apply(tid, current);
+        switch (r.code()) {
+          case OK:
+            return r;
+          case INVISIBLE:
+          case SELF_MODIFIED:
             return null;
-          }
-          continue;
-        case UPDATED:
-        case DELETED:
-          if (t.isolation().usesTransactionSnapshot()) {
-            throw new DatabaseException(SqlState.SERIALIZATION_FAILURE,
-                "could not serialize access due to concurrent " + (r.code() == HeapResult.Code.UPDATED ? "update" : "delete")
-                    + " of row " + tid + " in table \"" + table.name() + "\"");
-          }
-          if (r.code() == HeapResult.Code.DELETED) {
-            return null;
-          }
-          // READ COMMITTED: re-apply the change to the newest committed version, following the
-          // update chain from the version we tried (latestVersion checks each link's xmin).
-          current = db.heap().latestVersion(table.relation(), tid, t.latestSnapshot(), t);
-          if (current == null) {
-            return null;
-          }
-          tid = current.tid();
-          continue;
-        default:
-          throw new IllegalStateException("unexpected heap result " + r.code());
+          case BEING_MODIFIED:
+            if (tupleLock == null) {
+              LockTag tag = LockTag.tuple(table.relation(), tid.block(), tid.slot());
+              if (!locks.acquire(t.lockOwner(), tag, tupleMode, wait)) {
+                return null;
+              }
+              tupleLock = tag;
+            }
+            if (!db.transactions().waitForEnd(t, r.conflictingXid(), wait)) {
+              return null;
+            }
+            // The row as this statement saw it; if the other transaction changed it, the retry
+            // reports UPDATED or DELETED and the cases below decide.
+            current = db.heap().fetch(table.relation(), tid, t.statementSnapshot(), t);
+            if (current == null) {
+              return null;
+            }
+            continue;
+          case UPDATED:
+          case DELETED:
+            if (t.isolation().usesTransactionSnapshot()) {
+              throw new DatabaseException(SqlState.SERIALIZATION_FAILURE,
+                  "could not serialize access due to concurrent " + (r.code() == HeapResult.Code.UPDATED ? "update" : "delete")
+                      + " of row " + tid + " in table \"" + table.name() + "\"");
+            }
+            if (r.code() == HeapResult.Code.DELETED) {
+              return null;
+            }
+            // READ COMMITTED: re-apply the change to the newest committed version, following the
+            // update chain from the version we tried (latestVersion checks each link's xmin).
+            current = db.heap().latestVersion(table.relation(), tid, t.latestSnapshot(), t);
+            if (current == null) {
+              return null;
+            }
+            tid = current.tid();
+            continue;
+          default:
+            throw new IllegalStateException("unexpected heap result " + r.code());
+        }
+      }
+    } catch (DatabaseException e) {
+      if (policy == LockWait.Policy.NOWAIT && SqlState.LOCK_NOT_AVAILABLE.equals(e.sqlState())) {
+        throw new DatabaseException(SqlState.LOCK_NOT_AVAILABLE,
+            "could not obtain lock on row in relation \"" + table.name() + "\"", e);
+      }
+      throw e;
+    } finally {
+      if (tupleLock != null) {
+        locks.release(t.lockOwner(), tupleLock, tupleMode);
       }
     }
   }

@@ -10,6 +10,12 @@ import dev.parallax.storage.SqlState;
 import dev.parallax.txn.IsolationLevel;
 import dev.parallax.txn.Snapshot;
 import dev.parallax.txn.Transaction;
+import dev.parallax.txn.lock.LockMode;
+import dev.parallax.txn.lock.LockOwner;
+import dev.parallax.txn.lock.LockTag;
+import dev.parallax.txn.lock.LockWait;
+import dev.parallax.txn.lock.RowLockStrength;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,16 +41,64 @@ import java.util.Optional;
  * COMMITTED follows the update chain and applies the change to the newest version (the low-level
  * API has no WHERE clause to re-check; the SQL layer adds EvalPlanQual); REPEATABLE READ and
  * SERIALIZABLE raise a serialization failure (40001).
+ *
+ * <p>Locks: every statement locks the tables it touches until the transaction ends, as PostgreSQL
+ * does (reads ACCESS SHARE, writes ROW EXCLUSIVE, row locks ROW SHARE, DROP TABLE ACCESS
+ * EXCLUSIVE), so a table cannot be dropped under a running reader or writer. Lock waits follow the
+ * session's {@code deadlock_timeout}, {@code lock_timeout} and {@code statement_timeout}, and
+ * {@link #cancel} (from any thread) ends the statement's wait with 57014.
  */
 public final class Session implements AutoCloseable {
   private final Database db;
+  /** Holds every transaction's locks; one per session, so cancel always reaches this session. */
+  private final LockOwner lockOwner;
   private Transaction tx;
   private boolean explicit;
   private boolean failed;
   private boolean closed;
+  private long deadlockTimeoutMillis = LockWait.DEFAULT_DEADLOCK_TIMEOUT_MILLIS;
+  private long lockTimeoutMillis;
+  private long statementTimeoutMillis;
 
   Session(Database db) {
     this.db = db;
+    this.lockOwner = db.transactions().locks().newOwner("session");
+  }
+
+  // ---- settings -------------------------------------------------------------------------------
+
+  /** How long a lock wait lasts before the deadlock check (and between checks); default 1 s. */
+  public void setDeadlockTimeout(Duration d) {
+    deadlockTimeoutMillis = positive(d, "deadlock_timeout");
+    if (deadlockTimeoutMillis == 0) {
+      throw new DatabaseException(SqlState.INVALID_PARAMETER_VALUE, "deadlock_timeout must be positive");
+    }
+  }
+
+  /** Longest wait for any one lock (0 = no limit): then 55P03. */
+  public void setLockTimeout(Duration d) {
+    lockTimeoutMillis = positive(d, "lock_timeout");
+  }
+
+  /** Longest time a statement may spend waiting for locks (0 = no limit): then 57014. */
+  public void setStatementTimeout(Duration d) {
+    statementTimeoutMillis = positive(d, "statement_timeout");
+  }
+
+  private static long positive(Duration d, String name) {
+    if (d == null || d.isNegative()) {
+      throw new DatabaseException(SqlState.INVALID_PARAMETER_VALUE, name + " must be zero or positive, not " + d);
+    }
+    return d.toMillis();
+  }
+
+  /**
+   * Cancels the statement this session is waiting in, if it is waiting for a lock (callable from
+   * any thread): the statement fails with 57014 and the transaction is aborted as after any error.
+   * Returns whether there was a wait to cancel.
+   */
+  public boolean cancel() {
+    return lockOwner.cancel();
   }
 
   // ---- transactions -------------------------------------------------------------------------
@@ -63,7 +117,7 @@ public final class Session implements AutoCloseable {
     if (explicit) {
       throw new DatabaseException(SqlState.ACTIVE_TRANSACTION, "there is already a transaction in progress");
     }
-    tx = db.transactions().begin(isolation, readOnly);
+    tx = db.transactions().begin(isolation, readOnly, lockOwner);
     explicit = true;
     failed = false;
   }
@@ -151,7 +205,32 @@ public final class Session implements AutoCloseable {
   }
 
   public void dropTable(String name) {
-    statement(t -> db.catalog().drop(name, t));
+    statement(t -> {
+      resolve(name, t, LockMode.ACCESS_EXCLUSIVE);
+      return db.catalog().drop(name, t);
+    });
+  }
+
+  /**
+   * LOCK TABLE: takes {@code mode} on the table until the transaction ends. NOWAIT fails at once
+   * with 55P03 instead of waiting.
+   */
+  public void lockTable(String name, LockMode mode, boolean nowait) {
+    requireExplicit("LOCK TABLE");
+    statement(t -> {
+      Table tab = resolve(name, t);
+      LockWait wait = nowait ? t.lockWait().withPolicy(LockWait.Policy.NOWAIT) : t.lockWait();
+      try {
+        db.transactions().locks().acquire(t.lockOwner(), LockTag.relation(tab.relation()), mode, wait);
+      } catch (DatabaseException e) {
+        if (nowait && SqlState.LOCK_NOT_AVAILABLE.equals(e.sqlState())) {
+          throw new DatabaseException(SqlState.LOCK_NOT_AVAILABLE,
+              "could not obtain lock on relation \"" + name + "\"", e);
+        }
+        throw e;
+      }
+      return null;
+    });
   }
 
   public Optional<Table> table(String name) {
@@ -167,7 +246,7 @@ public final class Session implements AutoCloseable {
   /** Inserts one row; values in column order, Java types as {@link ColumnType} documents. */
   public RowId insert(String table, Object... values) {
     return statement(t -> {
-      Table tab = resolve(table, t);
+      Table tab = resolve(table, t, LockMode.ROW_EXCLUSIVE);
       byte[] data = RowValues.encode(tab, values);
       return RowId.of(db.heap().insert(tab.relation(), t, data), t.currentXid());
     });
@@ -176,7 +255,7 @@ public final class Session implements AutoCloseable {
   /** Every row visible to this statement's snapshot, in physical order. */
   public List<Row> scan(String table) {
     return statement(t -> {
-      Table tab = resolve(table, t);
+      Table tab = resolve(table, t, LockMode.ACCESS_SHARE);
       ColumnType[] types = tab.types();
       List<Row> rows = new ArrayList<>();
       HeapScan scan = db.heap().scan(tab.relation(), t.statementSnapshot(), t);
@@ -191,7 +270,7 @@ public final class Session implements AutoCloseable {
   /** The row version at {@code id} if this statement's snapshot sees it, else null. */
   public Row fetch(String table, RowId id) {
     return statement(t -> {
-      Table tab = resolve(table, t);
+      Table tab = resolve(table, t, LockMode.ACCESS_SHARE);
       HeapTuple tuple = db.heap().fetch(tab.relation(), id.tid(), t.statementSnapshot(), t);
       return tuple == null || tuple.xmin() != id.writer() ? null : new Row(tab, id, tuple.values(tab.types()));
     });
@@ -203,7 +282,7 @@ public final class Session implements AutoCloseable {
    */
   public RowId update(String table, RowId id, Map<String, Object> changes) {
     return statement(t -> {
-      Table tab = resolve(table, t);
+      Table tab = resolve(table, t, LockMode.ROW_EXCLUSIVE);
       int[] idx = new int[changes.size()];
       Object[] vals = new Object[changes.size()];
       int i = 0;
@@ -211,7 +290,8 @@ public final class Session implements AutoCloseable {
         idx[i] = tab.columnIndex(e.getKey());
         vals[i++] = e.getValue();
       }
-      HeapResult r = RowChange.apply(db, t, tab, id, (tid, current) -> {
+      HeapResult r = RowChange.apply(db, t, tab, id, RowLockStrength.FOR_NO_KEY_UPDATE.tableMode(),
+          LockWait.Policy.BLOCK, (tid, current) -> {
         Object[] row = current.values(tab.types());
         for (int k = 0; k < idx.length; k++) {
           row[idx[k]] = vals[k];
@@ -225,8 +305,8 @@ public final class Session implements AutoCloseable {
   /** Deletes the row at {@code id}; false if there was no such visible row. */
   public boolean delete(String table, RowId id) {
     return statement(t -> {
-      Table tab = resolve(table, t);
-      HeapResult r = RowChange.apply(db, t, tab, id,
+      Table tab = resolve(table, t, LockMode.ROW_EXCLUSIVE);
+      HeapResult r = RowChange.apply(db, t, tab, id, RowLockStrength.FOR_UPDATE.tableMode(), LockWait.Policy.BLOCK,
           (tid, current) -> db.heap().delete(tab.relation(), tid, t));
       return r != null;
     });
@@ -237,10 +317,19 @@ public final class Session implements AutoCloseable {
    * and returns the version locked (under READ COMMITTED, the newest one), or null if gone.
    */
   public Row lockRow(String table, RowId id) {
+    return lockRow(table, id, RowLockStrength.FOR_UPDATE, LockWait.Policy.BLOCK);
+  }
+
+  /**
+   * SELECT ... FOR {@code strength} [NOWAIT | SKIP LOCKED] of one row. NOWAIT fails with 55P03
+   * when the row is locked or being changed; SKIP LOCKED returns null for it. (The heap keeps one
+   * locker per row version, so every strength currently excludes the others.)
+   */
+  public Row lockRow(String table, RowId id, RowLockStrength strength, LockWait.Policy policy) {
     return statement(t -> {
-      Table tab = resolve(table, t);
+      Table tab = resolve(table, t, LockMode.ROW_SHARE);
       Tid[] locked = new Tid[1];
-      HeapResult r = RowChange.apply(db, t, tab, id, (tid, current) -> {
+      HeapResult r = RowChange.apply(db, t, tab, id, strength.tableMode(), policy, (tid, current) -> {
         locked[0] = tid;
         return db.heap().lock(tab.relation(), tid, t);
       });
@@ -265,9 +354,11 @@ public final class Session implements AutoCloseable {
     checkNotFailed();
     boolean auto = !explicit;
     if (auto) {
-      tx = db.transactions().begin(db.settings().defaultIsolation(), false);
+      tx = db.transactions().begin(db.settings().defaultIsolation(), false, lockOwner);
     }
     try {
+      long deadline = statementTimeoutMillis == 0 ? 0 : System.nanoTime() + statementTimeoutMillis * 1_000_000;
+      tx.setLockWait(new LockWait(LockWait.Policy.BLOCK, lockTimeoutMillis, deadline, deadlockTimeoutMillis));
       tx.startStatement(); // READ COMMITTED: each statement sees what committed before it began
       T result = body.run(tx);
       tx.commandCounterIncrement();
@@ -285,6 +376,20 @@ public final class Session implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Resolves {@code name} and locks the table in {@code mode} until the transaction ends. Looked
+   * up again after the lock: a DROP that committed while we waited means there is no such table.
+   */
+  private Table resolve(String name, Transaction t, LockMode mode) {
+    Table tab = resolve(name, t);
+    db.transactions().locks().acquire(t.lockOwner(), LockTag.relation(tab.relation()), mode, t.lockWait());
+    Table again = resolve(name, t);
+    if (again.relation() != tab.relation()) {
+      throw new DatabaseException(SqlState.UNDEFINED_TABLE, "relation \"" + name + "\" was dropped and recreated");
+    }
+    return again;
   }
 
   private Table resolve(String name, Transaction t) {
@@ -330,5 +435,6 @@ public final class Session implements AutoCloseable {
       endTransaction(false);
     }
     closed = true;
+    db.transactions().locks().retire(lockOwner);
   }
 }
