@@ -61,6 +61,12 @@ public final class MvccDemo {
     }
     snapshots();
     savepoints();
+    try {
+      expect(new DeadlockScene(db, out, TABLE).run("alice", "bob"),
+          "exactly one of D and E got 40P01, the other committed, no lock left behind");
+    } catch (Exception e) {
+      expect(false, "the lock scene ran: " + e);
+    }
     Summary summary = workload(threads, transfersPerThread);
     out.println();
     out.println(ok ? "demo: every expectation held" : "demo: SOME EXPECTATION FAILED");
@@ -127,7 +133,7 @@ public final class MvccDemo {
 
   /** Concurrent transfers at REPEATABLE READ (retrying 40001) and READ COMMITTED (row locks). */
   private Summary workload(int threads, int transfersPerThread) {
-    out.println("== 3. " + threads + " concurrent sessions x " + transfersPerThread + " transfers ==");
+    out.println("== 4. " + threads + " concurrent sessions x " + transfersPerThread + " transfers ==");
     int accounts = 50;
     try (Session s = db.openSession()) {
       s.dropTable(TABLE);
