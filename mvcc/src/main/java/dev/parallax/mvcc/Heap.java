@@ -278,39 +278,51 @@ public final class Heap {
   /** Deletes the version at {@code tid} if the current command may; see {@link HeapResult}. */
   public HeapResult delete(int relation, Tid tid, CurrentTransaction tx) {
     long xid = tx.xidForWrite();
-    try (Buffer buf = pinTuple(relation, tid)) {
-      if (buf == null) {
-        return HeapResult.INVISIBLE;
-      }
-      buf.latchExclusive();
-      try {
-        byte[] p = buf.data();
-        if (!isTuple(p, tid.slot())) {
-          return HeapResult.INVISIBLE;
-        }
-        int off = SlottedPage.offset(p, tid.slot());
-        HeapResult check = visibility.satisfiesUpdate(p, off, buf, tx);
-        if (check.code() != HeapResult.Code.OK) {
-          return check;
-        }
-        setXmax(p, off, tx, xid, false, tid);
-        wal.logPageChange(buf, ResourceManagers.HEAP, HeapRecords.SET_HEADER, xid,
-            HeapRecords.setHeader(tid.slot(), p, off));
-        activity.deleted(relation);
-        return HeapResult.OK;
-      } finally {
-        buf.unlatch();
-      }
-    }
+    return changeHeader(relation, tid, tx, (buf, p, off) -> {
+      setXmax(p, off, tx, xid, false, tid);
+      wal.logPageChange(buf, ResourceManagers.HEAP, HeapRecords.SET_HEADER, xid,
+          HeapRecords.setHeader(tid.slot(), p, off));
+      activity.deleted(relation);
+      return HeapResult.OK;
+    });
   }
 
   /**
    * Locks the version against update and delete until the transaction (or the subtransaction that
    * took the lock) ends. One locker at a time: a second locker gets BEING_MODIFIED and waits, since
-   * shared row locks need a multi-transaction xmax, which comes with the lock manager.
+   * shared row locks need a multi-transaction xmax (not built yet).
    */
   public HeapResult lock(int relation, Tid tid, CurrentTransaction tx) {
     long xid = tx.xidForWrite();
+    return changeHeader(relation, tid, tx, (buf, p, off) -> {
+      long xmax = TupleHeader.xmax(p, off);
+      int mask = TupleHeader.infomask(p, off);
+      if (xmax != 0 && (mask & TupleHeader.XMAX_INVALID) == 0 && tx.isCurrentXid(xmax)) {
+        return HeapResult.OK; // already locked by this transaction
+      }
+      TupleHeader.setXmax(p, off, xid);
+      int cleared = mask & ~(TupleHeader.XMAX_INVALID | TupleHeader.XMAX_COMMITTED | TupleHeader.UPDATED
+          | TupleHeader.KEYS_UPDATED);
+      TupleHeader.setInfomask(p, off, cleared | TupleHeader.XMAX_LOCK_ONLY);
+      TupleHeader.setCtid(p, off, tid);
+      wal.logPageChange(buf, ResourceManagers.HEAP, HeapRecords.SET_HEADER, xid,
+          HeapRecords.setHeader(tid.slot(), p, off));
+      return HeapResult.OK;
+    });
+  }
+
+  /** A change to one version's header, made under the page's exclusive latch. */
+  @FunctionalInterface
+  private interface HeaderChange {
+    HeapResult apply(Buffer buf, byte[] page, int offset);
+  }
+
+  /**
+   * Pins and exclusively latches the version's page, and applies {@code change} only if the
+   * current command may change the version ({@link HeapVisibility#satisfiesUpdate}); otherwise
+   * returns why not.
+   */
+  private HeapResult changeHeader(int relation, Tid tid, CurrentTransaction tx, HeaderChange change) {
     try (Buffer buf = pinTuple(relation, tid)) {
       if (buf == null) {
         return HeapResult.INVISIBLE;
@@ -323,22 +335,7 @@ public final class Heap {
         }
         int off = SlottedPage.offset(p, tid.slot());
         HeapResult check = visibility.satisfiesUpdate(p, off, buf, tx);
-        if (check.code() != HeapResult.Code.OK) {
-          return check;
-        }
-        long xmax = TupleHeader.xmax(p, off);
-        int mask = TupleHeader.infomask(p, off);
-        if (xmax != 0 && (mask & TupleHeader.XMAX_INVALID) == 0 && tx.isCurrentXid(xmax)) {
-          return HeapResult.OK; // already locked by this transaction
-        }
-        TupleHeader.setXmax(p, off, xid);
-        int cleared = mask & ~(TupleHeader.XMAX_INVALID | TupleHeader.XMAX_COMMITTED | TupleHeader.UPDATED
-            | TupleHeader.KEYS_UPDATED);
-        TupleHeader.setInfomask(p, off, cleared | TupleHeader.XMAX_LOCK_ONLY);
-        TupleHeader.setCtid(p, off, tid);
-        wal.logPageChange(buf, ResourceManagers.HEAP, HeapRecords.SET_HEADER, xid,
-            HeapRecords.setHeader(tid.slot(), p, off));
-        return HeapResult.OK;
+        return check.code() != HeapResult.Code.OK ? check : change.apply(buf, p, off);
       } finally {
         buf.unlatch();
       }

@@ -72,11 +72,10 @@ final class DeadlockDetector {
         }
       }
       LockOwner me = w.owner.leader;
-      List<Edge> cycle = findCycle(me, queues);
-      if (cycle == null) {
-        return null;
-      }
       Map<LockEntry, List<Waiter>> better = rearrange(me, queues, 0);
+      if (better == queues) {
+        return null; // no cycle through the checker as things stand
+      }
       if (better != null) {
         for (Map.Entry<LockEntry, List<Waiter>> q : better.entrySet()) {
           LockEntry e = q.getKey();
@@ -88,7 +87,8 @@ final class DeadlockDetector {
         }
         return null;
       }
-      DeadlockDetectedException error = new DeadlockDetectedException(edges(cycle), manager.tableView());
+      DeadlockDetectedException error = new DeadlockDetectedException(edges(findCycle(me, queues)),
+          manager.tableView());
       w.entry.removeWaiter(w);
       manager.dropIfUnused(manager.partitionOf(w.entry.tag), w.entry);
       return error;
@@ -99,7 +99,10 @@ final class DeadlockDetector {
     }
   }
 
-  /** A queue order with no cycle through {@code me}, or null if none within the move budget. */
+  /**
+   * A queue order with no cycle through {@code me} ({@code queues} itself when there is none to
+   * break), or null if none within the move budget.
+   */
   private Map<LockEntry, List<Waiter>> rearrange(LockOwner me, Map<LockEntry, List<Waiter>> queues, int depth) {
     List<Edge> cycle = findCycle(me, queues);
     if (cycle == null) {

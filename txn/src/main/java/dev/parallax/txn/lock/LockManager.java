@@ -3,14 +3,17 @@ package dev.parallax.txn.lock;
 import dev.parallax.storage.DatabaseException;
 import dev.parallax.storage.SqlState;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The heavyweight lock manager: relation, tuple, transaction-id and object locks in the eight
@@ -47,8 +50,7 @@ public final class LockManager {
   private final AtomicIntegerArray strongLocks = new AtomicIntegerArray(STRONG_BUCKETS);
   /** Every owner ever created, for moving fast-path entries and for the lock view. Owners are reused. */
   private final List<LockOwner> owners = new CopyOnWriteArrayList<>();
-  private final java.util.concurrent.ConcurrentLinkedQueue<LockOwner> idleOwners =
-      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<LockOwner> idleOwners = new ConcurrentLinkedQueue<>();
   private final DeadlockDetector detector = new DeadlockDetector(this);
 
   private final LongAdder waits = new LongAdder();
@@ -465,8 +467,8 @@ public final class LockManager {
 
   /** One slice of the shared table. */
   static final class Partition {
-    final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+    final ReentrantLock lock = new ReentrantLock();
     // guarded by lock
-    final java.util.HashMap<LockTag, LockEntry> entries = new java.util.HashMap<>();
+    final HashMap<LockTag, LockEntry> entries = new HashMap<>();
   }
 }
