@@ -20,6 +20,7 @@ public final class SqlState {
   public static final String PROGRAM_LIMIT_EXCEEDED = "54000";
   public static final String NUMERIC_VALUE_OUT_OF_RANGE = "22003";
   public static final String INVALID_PARAMETER_VALUE = "22023";
+  public static final String DATETIME_FIELD_OVERFLOW = "22008";
   public static final String NO_ACTIVE_TRANSACTION = "25P01";
   public static final String ACTIVE_TRANSACTION = "25001";
   public static final String IN_FAILED_TRANSACTION = "25P02";
