@@ -183,6 +183,49 @@ public final class SlottedPage {
     return true;
   }
 
+  // ---- ordered pages (index pages: items kept in key order, slot numbers shift) ----------
+
+  /**
+   * Inserts an item at position {@code slot}, shifting the line pointers at and after it up by
+   * one (index pages keep items in key order, so their slot numbers are positions, not names).
+   * Returns false if the item and its line pointer do not fit.
+   */
+  public static boolean insertOrdered(byte[] p, int slot, byte[] item, int off, int len) {
+    if (len <= 0 || len > 0x7FFF) {
+      throw new IllegalArgumentException("bad item length " + len);
+    }
+    int n = slotCount(p);
+    if (slot < 0 || slot > n) {
+      throw new IndexOutOfBoundsException("position " + slot + " of " + n);
+    }
+    int newLower = lower(p) + LINE_POINTER_SIZE;
+    int newUpper = upper(p) - len;
+    if (newUpper < newLower) {
+      return false;
+    }
+    System.arraycopy(item, off, p, newUpper, len);
+    int lp = HEADER_SIZE + slot * LINE_POINTER_SIZE;
+    System.arraycopy(p, lp, p, lp + LINE_POINTER_SIZE, (n - slot) * LINE_POINTER_SIZE);
+    putShort(p, OFF_LOWER, newLower);
+    putShort(p, OFF_UPPER, newUpper);
+    setLinePointer(p, slot, newUpper, NORMAL, len);
+    return true;
+  }
+
+  /**
+   * Removes the item at position {@code slot} of an ordered page, shifting later line pointers
+   * down. The item's bytes stay until {@link #compact}.
+   */
+  public static void deleteOrdered(byte[] p, int slot) {
+    int n = slotCount(p);
+    if (slot < 0 || slot >= n) {
+      throw new IndexOutOfBoundsException("position " + slot + " of " + n);
+    }
+    int lp = HEADER_SIZE + slot * LINE_POINTER_SIZE;
+    System.arraycopy(p, lp + LINE_POINTER_SIZE, p, lp, (n - slot - 1) * LINE_POINTER_SIZE);
+    putShort(p, OFF_LOWER, lower(p) - LINE_POINTER_SIZE);
+  }
+
   public static void setDead(byte[] p, int slot) {
     setLinePointer(p, slot, 0, DEAD, 0);
   }
