@@ -36,13 +36,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * end (as PostgreSQL's unique index on the catalog makes it wait) and then re-checks.
  */
 final class Catalog {
-  static final ColumnType[] ROW_TYPES = {ColumnType.INTEGER, ColumnType.TEXT, ColumnType.TEXT};
+  /** (relation, name, columns, indexes); rows written before indexes existed read the last as null. */
+  static final ColumnType[] ROW_TYPES = {ColumnType.INTEGER, ColumnType.TEXT, ColumnType.TEXT, ColumnType.TEXT};
 
   /** A committed or pending table and the catalog row that records it. */
   record Entry(Table table, Tid catalogRow) {}
 
-  /** An uncommitted create or drop: by which transaction (top id) and which (sub)xid wrote it. */
-  record Pending(Entry entry, long topXid, long writerXid, boolean isDrop) {}
+  /**
+   * An uncommitted create, change (an index added or dropped) or drop: by which transaction (top
+   * id) and which (sub)xid wrote it, what the transaction saw before it (an earlier change of the
+   * same table in the same transaction, possibly in a savepoint rolled back since), and which new
+   * relations it created (dropped again unless the transaction commits with them in use).
+   */
+  record Pending(Entry entry, long topXid, long writerXid, boolean isDrop, Pending previous, List<Integer> created) {}
 
   private final Heap heap;
   private final BufferPool pool;
@@ -76,7 +82,9 @@ final class Catalog {
         synchronized (this) {
           committed.put(table.name(), new Entry(table, t.tid()));
         }
-        maxRelation = Math.max(maxRelation, table.relation());
+        for (int r : table.relations()) {
+          maxRelation = Math.max(maxRelation, r);
+        }
       }
       nextRelation.set(maxRelation + 1);
     } finally {
@@ -86,12 +94,36 @@ final class Catalog {
 
   /** The table named {@code name} as the transaction {@code tx} sees it, if any. */
   synchronized Optional<Table> lookup(String name, Transaction tx) {
-    Pending p = pending.get(name);
-    if (p != null && tx != null && p.topXid() == tx.topXid() && tx.isCurrentXid(p.writerXid())) {
+    Pending p = ownVisible(pending.get(name), tx);
+    if (p != null) {
       return p.isDrop() ? Optional.empty() : Optional.of(p.entry().table());
     }
     Entry e = committed.get(name);
     return e == null ? Optional.empty() : Optional.of(e.table());
+  }
+
+  /** The newest of {@code tx}'s pending changes in the chain that no savepoint rollback undid. */
+  private static Pending ownVisible(Pending p, Transaction tx) {
+    if (p == null || tx == null || tx.topXid() == 0 || p.topXid() != tx.topXid()) {
+      return null;
+    }
+    for (Pending q = p; q != null; q = q.previous()) {
+      if (tx.isCurrentXid(q.writerXid())) {
+        return q;
+      }
+    }
+    return null;
+  }
+
+  /** The table with the index named {@code indexName}, as {@code tx} sees the catalog. */
+  synchronized Optional<Table> tableOfIndex(String indexName, Transaction tx) {
+    for (String name : allNames()) {
+      Optional<Table> t = lookup(name, tx);
+      if (t.isPresent() && t.get().index(indexName).isPresent()) {
+        return t;
+      }
+    }
+    return Optional.empty();
   }
 
   /** Every table the transaction sees, by name. */
@@ -133,7 +165,8 @@ final class Catalog {
           pool.createRelation(relation);
           long writer = tx.xidForWrite();
           Tid row = heap.insert(SystemRelations.CATALOG_TABLES, tx, encode(table));
-          pending.put(name, new Pending(new Entry(table, row), tx.topXid(), writer, false));
+          Pending before = ownOrNull(name, tx);
+          pending.put(name, new Pending(new Entry(table, row), tx.topXid(), writer, false, before, List.of(relation)));
           return table;
         }
       }
@@ -152,7 +185,7 @@ final class Catalog {
           if (table.isEmpty()) {
             throw new DatabaseException(SqlState.UNDEFINED_TABLE, "table \"" + name + "\" does not exist");
           }
-          Pending own = pending.get(name);
+          Pending own = ownVisible(pending.get(name), tx);
           Entry entry = own != null ? own.entry() : committed.get(name);
           long writer = tx.xidForWrite();
           var result = heap.delete(SystemRelations.CATALOG_TABLES, entry.catalogRow(), tx);
@@ -160,12 +193,58 @@ final class Catalog {
             throw new DatabaseException(SqlState.OBJECT_IN_USE,
                 "could not drop table \"" + name + "\": its catalog row is " + result.code());
           }
-          pending.put(name, new Pending(entry, tx.topXid(), writer, true));
+          pending.put(name, new Pending(entry, tx.topXid(), writer, true, ownOrNull(name, tx), List.of()));
           return table.get();
         }
       }
       transactions.waitForEnd(tx, waitFor);
     }
+  }
+
+  /**
+   * Changes table {@code name} in {@code tx} (adds or removes an index): {@code change} gets the
+   * table as tx sees it, under the catalog's monitor after any other DDL on it has ended, and
+   * returns the new definition plus the relations it created. The catalog row is updated like any
+   * row, so the change commits or rolls back with tx.
+   */
+  Table alter(String name, Transaction tx, java.util.function.Function<Table, Change> change) {
+    while (true) {
+      long waitFor;
+      synchronized (this) {
+        waitFor = conflictingWriter(name, tx);
+        if (waitFor == 0) {
+          Table current = lookup(name, tx).orElseThrow(() ->
+              new DatabaseException(SqlState.UNDEFINED_TABLE, "relation \"" + name + "\" does not exist"));
+          Pending own = ownVisible(pending.get(name), tx);
+          Entry entry = own != null ? own.entry() : committed.get(name);
+          Change c = change.apply(current);
+          long writer = tx.xidForWrite();
+          var result = heap.update(SystemRelations.CATALOG_TABLES, entry.catalogRow(), encode(c.table()), tx);
+          if (result.code() != dev.parallax.mvcc.HeapResult.Code.OK) {
+            throw new DatabaseException(SqlState.OBJECT_IN_USE,
+                "could not alter table \"" + name + "\": its catalog row is " + result.code());
+          }
+          pending.put(name, new Pending(new Entry(c.table(), result.newTid()), tx.topXid(), writer, false,
+              ownOrNull(name, tx), c.created()));
+          return c.table();
+        }
+      }
+      transactions.waitForEnd(tx, waitFor);
+    }
+  }
+
+  /** What {@link #alter} makes of a table: its new definition and the relations created for it. */
+  record Change(Table table, List<Integer> created) {}
+
+  /** Allocates a relation number for a new index (its file is created by the index build). */
+  int newRelation() {
+    return allocateRelation();
+  }
+
+  /** The transaction's chain of pending changes of {@code name} (rolled-back parts included), or null. */
+  private Pending ownOrNull(String name, Transaction tx) {
+    Pending p = pending.get(name);
+    return p != null && tx.topXid() != 0 && p.topXid() == tx.topXid() ? p : null;
   }
 
   /** The xid of another transaction with an uncommitted create or drop of {@code name}, or 0. */
@@ -175,11 +254,7 @@ final class Catalog {
       return 0;
     }
     if (tx.topXid() != 0 && p.topXid() == tx.topXid()) {
-      if (tx.isCurrentXid(p.writerXid())) {
-        return 0;
-      }
-      pending.remove(name); // our own create/drop, rolled back to a savepoint
-      return 0;
+      return 0; // our own; lookups skip the parts a savepoint rollback undid
     }
     if (!transactions.status().isInProgress(p.topXid())) {
       pending.remove(name); // a writer that ended without telling us (cannot happen; be safe)
@@ -206,31 +281,62 @@ final class Catalog {
       return out;
     }
     for (Pending p : pending.values()) {
-      if (p.topXid() == tx.topXid() && tx.isCurrentXid(p.writerXid())) {
-        out.add(p);
+      Pending effective = ownVisible(p, tx);
+      if (effective != null) {
+        out.add(effective);
       }
     }
     return out;
   }
 
   /** Publishes the committed effects and forgets all pending entries of the ended transaction. */
+  /**
+   * Publishes the committed effects and forgets all pending entries of the ended transaction.
+   * Relations are dropped when the transaction created them and the outcome does not use them
+   * (a rollback, or an index created and dropped again), or when a committed drop released them.
+   */
   void transactionEnded(long topXid, List<Pending> committedEffects) {
-    List<Integer> toDrop = new ArrayList<>();
+    java.util.Set<Integer> toDrop = new java.util.TreeSet<>();
     synchronized (this) {
+      for (Pending p : pending.values()) {
+        for (Pending q = p; q != null; q = q.previous()) {
+          if (q.topXid() == topXid) {
+            toDrop.addAll(q.created());
+          }
+        }
+      }
       pending.values().removeIf(p -> p.topXid() == topXid);
       for (Pending p : committedEffects) {
         String name = p.entry().table().name();
+        Entry before = committed.get(name);
+        if (before != null) {
+          toDrop.addAll(before.table().relations());
+        }
         if (p.isDrop()) {
           committed.remove(name);
-          toDrop.add(p.entry().table().relation());
         } else {
           committed.put(name, p.entry());
         }
       }
+      for (Entry e : committed.values()) {
+        toDrop.removeAll(e.table().relations());
+      }
     }
     for (int relation : toDrop) {
-      pool.dropRelation(relation);
+      if (pool.relationExists(relation)) {
+        pool.dropRelation(relation);
+      }
+      if (dropListener != null) {
+        dropListener.accept(relation);
+      }
     }
+  }
+
+  private volatile java.util.function.IntConsumer dropListener;
+
+  /** Told of every relation dropped (the database forgets its open index trees). */
+  void onRelationDropped(java.util.function.IntConsumer listener) {
+    this.dropListener = listener;
   }
 
   private static byte[] encode(Table table) {
@@ -241,7 +347,15 @@ final class Catalog {
       }
       cols.append(c.name()).append('\u0001').append(c.type().name()).append('\u0001').append(c.notNull());
     }
-    return RowCodec.encode(ROW_TYPES, new Object[] {table.relation(), table.name(), cols.toString()});
+    StringBuilder idx = new StringBuilder();
+    for (Index i : table.indexes()) {
+      if (idx.length() > 0) {
+        idx.append('\u0002');
+      }
+      idx.append(i.name()).append('\u0001').append(i.relation()).append('\u0001').append(i.unique())
+          .append('\u0001').append(i.primaryKey()).append('\u0001').append(String.join("\u0003", i.columns()));
+    }
+    return RowCodec.encode(ROW_TYPES, new Object[] {table.relation(), table.name(), cols.toString(), idx.toString()});
   }
 
   private static Table decode(Object[] row) {
@@ -250,6 +364,15 @@ final class Catalog {
       String[] parts = c.split("\u0001");
       columns.add(new Column(parts[0], ColumnType.valueOf(parts[1]), Boolean.parseBoolean(parts[2])));
     }
-    return new Table((String) row[1], (Integer) row[0], columns);
+    List<Index> indexes = new ArrayList<>();
+    String idx = row.length > 3 ? (String) row[3] : null;
+    if (idx != null && !idx.isEmpty()) {
+      for (String i : idx.split("\u0002")) {
+        String[] parts = i.split("\u0001");
+        indexes.add(new Index(parts[0], Integer.parseInt(parts[1]), List.of(parts[4].split("\u0003")),
+            Boolean.parseBoolean(parts[2]), Boolean.parseBoolean(parts[3])));
+      }
+    }
+    return new Table((String) row[1], (Integer) row[0], columns, indexes);
   }
 }

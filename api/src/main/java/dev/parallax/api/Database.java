@@ -1,6 +1,8 @@
 package dev.parallax.api;
 
 import dev.parallax.mvcc.Heap;
+import dev.parallax.mvcc.HeapVersions;
+import dev.parallax.storage.btree.BTree;
 import dev.parallax.storage.DatabaseException;
 import dev.parallax.storage.RecoveryResult;
 import dev.parallax.storage.SqlState;
@@ -15,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -48,6 +51,9 @@ public final class Database implements AutoCloseable {
   private final Autovacuum autovacuum;
   private final RecoveryResult recovery;
   private final Object vacuumLock = new Object();
+  private final HeapVersions versions;
+  /** Open index trees by relation; a tree object is only a handle (root cache, unique stripes). */
+  private final Map<Integer, BTree> indexTrees = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   private Database(StorageEngine storage, DatabaseSettings settings, FileLock directoryLock) {
@@ -56,9 +62,12 @@ public final class Database implements AutoCloseable {
     this.directoryLock = directoryLock;
     this.transactions = new TransactionManager(storage);
     this.heap = new Heap(storage, transactions.status());
+    BTree.registerRedo(storage);
     this.recovery = storage.recover();
     transactions.afterRecovery(recovery);
+    this.versions = new HeapVersions(storage.bufferPool(), heap.visibility());
     this.catalog = new Catalog(heap, storage.bufferPool(), transactions);
+    catalog.onRelationDropped(indexTrees::remove);
     catalog.load();
     this.autovacuum = new Autovacuum(this, settings);
     autovacuum.start();
@@ -144,6 +153,15 @@ public final class Database implements AutoCloseable {
     return Vacuum.run(this, null);
   }
 
+  /**
+   * Verifies every index: its tree's structure and its agreement with the table's row versions
+   * (see {@link DatabaseCheck}). Run it on a quiet database for a verdict.
+   */
+  public CheckReport check() {
+    checkOpen();
+    return DatabaseCheck.run(this);
+  }
+
   /** Writes every dirty page and a checkpoint record. */
   public void checkpoint() {
     checkOpen();
@@ -211,6 +229,20 @@ public final class Database implements AutoCloseable {
 
   Catalog catalog() {
     return catalog;
+  }
+
+  HeapVersions versions() {
+    return versions;
+  }
+
+  /** The tree of {@code index}, opened on first use. */
+  BTree tree(Index index) {
+    return indexTrees.computeIfAbsent(index.relation(), r -> BTree.open(storage.bufferPool(), storage.wal(), r));
+  }
+
+  /** Registers a tree just built (so the first user does not re-read its metapage). */
+  void treeBuilt(BTree tree) {
+    indexTrees.put(tree.relation(), tree);
   }
 
   static int catalogRelation() {

@@ -204,6 +204,50 @@ public final class Session implements AutoCloseable {
     return statement(t -> db.catalog().create(name, columns, t));
   }
 
+  /**
+   * CREATE TABLE with a PRIMARY KEY: the key columns become NOT NULL and a unique index named
+   * {@code <table>_pkey} enforces the key.
+   */
+  public Table createTable(String name, List<Column> columns, List<String> primaryKey) {
+    return statement(t -> {
+      List<Column> cols = new ArrayList<>();
+      for (Column c : columns) {
+        cols.add(primaryKey.contains(c.name()) ? new Column(c.name(), c.type(), true) : c);
+      }
+      Table tab = db.catalog().create(name, cols, t);
+      t.commandCounterIncrement(); // the index changes the catalog row just written: let it see the row
+      return IndexDdl.create(db, t, tab, name + "_pkey", primaryKey, true, true);
+    });
+  }
+
+  /** CREATE [UNIQUE] INDEX on the table's columns, named like PostgreSQL ({@code t_a_b_idx} or {@code _key}). */
+  public Index createIndex(String table, List<String> columns, boolean unique) {
+    return createIndex(table + "_" + String.join("_", columns) + (unique ? "_key" : "_idx"), table, columns, unique);
+  }
+
+  /**
+   * CREATE [UNIQUE] INDEX name ON table (columns). Waits for running writers of the table and
+   * keeps new ones out until this transaction ends (a SHARE lock), builds the tree over every row
+   * version some snapshot may still see, and records it in the catalog, all inside this
+   * transaction. 23505 if a unique index meets a duplicate; 42P07 if the name is taken.
+   */
+  public Index createIndex(String name, String table, List<String> columns, boolean unique) {
+    return statement(t -> {
+      Table tab = resolve(table, t, LockMode.SHARE);
+      return IndexDdl.create(db, t, tab, name, columns, unique, false).index(name).orElseThrow();
+    });
+  }
+
+  /** DROP INDEX; a primary key's index cannot be dropped on its own (2BP01). */
+  public void dropIndex(String name) {
+    statement(t -> {
+      Table owner = db.catalog().tableOfIndex(name, t).orElseThrow(() ->
+          new DatabaseException(SqlState.UNDEFINED_OBJECT, "index \"" + name + "\" does not exist"));
+      resolve(owner.name(), t, LockMode.ACCESS_EXCLUSIVE);
+      return IndexDdl.drop(db, t, owner.name(), name);
+    });
+  }
+
   public void dropTable(String name) {
     statement(t -> {
       resolve(name, t, LockMode.ACCESS_EXCLUSIVE);
@@ -248,7 +292,9 @@ public final class Session implements AutoCloseable {
     return statement(t -> {
       Table tab = resolve(table, t, LockMode.ROW_EXCLUSIVE);
       byte[] data = RowValues.encode(tab, values);
-      return RowId.of(db.heap().insert(tab.relation(), t, data), t.currentXid());
+      Tid tid = db.heap().insert(tab.relation(), t, data);
+      IndexMaintenance.addEntries(db, t, tab, values, tid);
+      return RowId.of(tid, t.currentXid());
     });
   }
 
@@ -265,6 +311,35 @@ public final class Session implements AutoCloseable {
       }
       return rows;
     });
+  }
+
+  /**
+   * The visible rows whose leading index columns equal {@code key} (an equality lookup through
+   * the index), in index order.
+   */
+  public List<Row> lookup(String table, String index, Object... key) {
+    return indexScan(table, index, KeyRange.equal(key), true);
+  }
+
+  /** The visible rows within {@code range} of the index, in index order or reversed. */
+  public List<Row> indexScan(String table, String index, KeyRange range, boolean forward) {
+    return statement(t -> {
+      Table tab = resolve(table, t, LockMode.ACCESS_SHARE);
+      return IndexScans.rows(db, t, tab, indexOf(tab, index), range, forward);
+    });
+  }
+
+  /** The index keys of the visible rows within {@code range}, read from the index (see {@link IndexOnlyResult}). */
+  public IndexOnlyResult indexOnlyScan(String table, String index, KeyRange range, boolean forward) {
+    return statement(t -> {
+      Table tab = resolve(table, t, LockMode.ACCESS_SHARE);
+      return IndexScans.keys(db, t, tab, indexOf(tab, index), range, forward);
+    });
+  }
+
+  private static Index indexOf(Table tab, String index) {
+    return tab.index(index).orElseThrow(() -> new DatabaseException(SqlState.UNDEFINED_OBJECT,
+        "index \"" + index + "\" of relation \"" + tab.name() + "\" does not exist"));
   }
 
   /** The row version at {@code id} if this statement's snapshot sees it, else null. */
@@ -290,15 +365,21 @@ public final class Session implements AutoCloseable {
         idx[i] = tab.columnIndex(e.getKey());
         vals[i++] = e.getValue();
       }
+      Object[][] written = new Object[1][];
       HeapResult r = RowChange.apply(db, t, tab, id, RowLockStrength.FOR_NO_KEY_UPDATE.tableMode(),
           LockWait.Policy.BLOCK, (tid, current) -> {
         Object[] row = current.values(tab.types());
         for (int k = 0; k < idx.length; k++) {
           row[idx[k]] = vals[k];
         }
+        written[0] = row;
         return db.heap().update(tab.relation(), tid, RowValues.encode(tab, row), t);
       });
-      return r == null ? null : RowId.of(r.newTid(), t.currentXid());
+      if (r == null) {
+        return null;
+      }
+      IndexMaintenance.addEntries(db, t, tab, written[0], r.newTid());
+      return RowId.of(r.newTid(), t.currentXid());
     });
   }
 

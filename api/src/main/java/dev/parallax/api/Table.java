@@ -3,12 +3,22 @@ package dev.parallax.api;
 import dev.parallax.mvcc.ColumnType;
 import dev.parallax.storage.DatabaseException;
 import dev.parallax.storage.SqlState;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
-/** A table as the catalog describes it: its name, its relation (file) number and its columns. */
-public record Table(String name, int relation, List<Column> columns) {
+/**
+ * A table as the catalog describes it: its name, its relation (file) number, its columns and its
+ * indexes. Immutable: DDL makes a new one.
+ */
+public record Table(String name, int relation, List<Column> columns, List<Index> indexes) {
   public Table {
     columns = List.copyOf(columns);
+    indexes = List.copyOf(indexes);
+  }
+
+  public Table(String name, int relation, List<Column> columns) {
+    this(name, relation, columns, List.of());
   }
 
   /** Index of the named column; 42703 naming table and column if it does not exist. */
@@ -20,6 +30,30 @@ public record Table(String name, int relation, List<Column> columns) {
     }
     throw new DatabaseException(SqlState.UNDEFINED_COLUMN,
         "column \"" + column + "\" of relation \"" + name + "\" does not exist");
+  }
+
+  public Optional<Index> index(String indexName) {
+    return indexes.stream().filter(i -> i.name().equals(indexName)).findFirst();
+  }
+
+  Table withIndex(Index index) {
+    List<Index> more = new ArrayList<>(indexes);
+    more.add(index);
+    return new Table(name, relation, columns, more);
+  }
+
+  Table withoutIndex(String indexName) {
+    List<Index> fewer = new ArrayList<>(indexes);
+    fewer.removeIf(i -> i.name().equals(indexName));
+    return new Table(name, relation, columns, fewer);
+  }
+
+  /** The relation numbers this table owns: its heap and its indexes. */
+  List<Integer> relations() {
+    List<Integer> out = new ArrayList<>();
+    out.add(relation);
+    indexes.forEach(i -> out.add(i.relation()));
+    return out;
   }
 
   ColumnType[] types() {

@@ -10,6 +10,8 @@ public final class SqlState {
   public static final String OBJECT_IN_USE = "55006";
   public static final String UNDEFINED_TABLE = "42P01";
   public static final String UNDEFINED_COLUMN = "42703";
+  public static final String UNDEFINED_OBJECT = "42704";
+  public static final String DEPENDENT_OBJECTS_STILL_EXIST = "2BP01";
   public static final String DUPLICATE_TABLE = "42P07";
   public static final String DUPLICATE_COLUMN = "42701";
   public static final String DATATYPE_MISMATCH = "42804";

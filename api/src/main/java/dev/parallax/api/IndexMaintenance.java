@@ -1,0 +1,161 @@
+package dev.parallax.api;
+
+import dev.parallax.mvcc.ColumnType;
+import dev.parallax.mvcc.DirtyCheck;
+import dev.parallax.mvcc.IndexKeyCodec;
+import dev.parallax.mvcc.Tid;
+import dev.parallax.storage.DatabaseException;
+import dev.parallax.storage.SqlState;
+import dev.parallax.storage.btree.BTree;
+import dev.parallax.storage.btree.BTreeBuild;
+import dev.parallax.txn.Transaction;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Keeping a table's indexes in step with its heap: every new row version (insert, or update,
+ * which makes a new version) gets an entry in every index, as in PostgreSQL without HOT; deletes
+ * add nothing (the entry stays until vacuum removes it with the dead version).
+ *
+ * <p>Unique indexes: before the entry goes in, every existing entry with the same key is checked
+ * against the heap with a dirty read. A live version is a violation (23505); one being inserted or
+ * deleted by a running transaction means waiting for that transaction (through its id lock, so the
+ * wait takes part in deadlock detection) and checking again. Keys with a null are never in
+ * conflict (NULLS DISTINCT, PostgreSQL's default).
+ */
+final class IndexMaintenance {
+  private IndexMaintenance() {}
+
+  /** Adds the entries of the new version {@code tid} holding {@code row} to every index of the table. */
+  static void addEntries(Database db, Transaction t, Table tab, Object[] row, Tid tid) {
+    for (Index idx : tab.indexes()) {
+      Object[] values = keyValues(tab, idx, row);
+      byte[] key = encode(tab, idx, values);
+      BTree tree = db.tree(idx);
+      long packed = BTree.tid(tid.block(), tid.slot());
+      if (!idx.unique() || hasNull(values)) {
+        tree.insert(key, packed);
+        continue;
+      }
+      while (true) {
+        long verdict = tree.insertUnique(key, packed, existing -> uniqueVerdict(db, t, tab, existing));
+        if (verdict == BTree.NO_CONFLICT) {
+          break;
+        }
+        if (verdict == BTree.CONFLICT) {
+          throw new DatabaseException(SqlState.UNIQUE_VIOLATION, "duplicate key value violates unique constraint \""
+              + idx.name() + "\": Key " + describe(idx, values) + " already exists.");
+        }
+        db.transactions().waitForEnd(t, verdict);
+      }
+    }
+  }
+
+  private static long uniqueVerdict(Database db, Transaction t, Table tab, long existing) {
+    DirtyCheck d = db.versions().dirty(tab.relation(), new Tid(BTree.tidBlock(existing), BTree.tidSlot(existing)), t);
+    if (d == null || !d.visible()) {
+      return BTree.NO_CONFLICT;
+    }
+    if (d.xminInProgress() != 0) {
+      return d.xminInProgress();
+    }
+    if (d.xmaxInProgress() != 0) {
+      return d.xmaxInProgress();
+    }
+    return BTree.CONFLICT;
+  }
+
+  static Object[] keyValues(Table tab, Index idx, Object[] row) {
+    int[] pos = idx.positions(tab);
+    Object[] values = new Object[pos.length];
+    for (int i = 0; i < pos.length; i++) {
+      values[i] = row[pos[i]];
+    }
+    return values;
+  }
+
+  /** The encoded key; 54000 naming the index if it is too large for a B+tree page. */
+  static byte[] encode(Table tab, Index idx, Object[] values) {
+    byte[] key = IndexKeyCodec.encode(idx.keyTypes(tab), values);
+    if (key.length > BTree.maxKeySize()) {
+      throw new DatabaseException(SqlState.PROGRAM_LIMIT_EXCEEDED, "index row size " + key.length
+          + " exceeds maximum " + BTree.maxKeySize() + " for index \"" + idx.name() + "\"");
+    }
+    return key;
+  }
+
+  static boolean hasNull(Object[] values) {
+    for (Object v : values) {
+      if (v == null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** PostgreSQL's way of naming a key in a message: {@code (a, b)=(1, x)}. */
+  static String describe(Index idx, Object[] values) {
+    StringBuilder v = new StringBuilder();
+    for (int i = 0; i < values.length; i++) {
+      v.append(i == 0 ? "" : ", ").append(values[i] instanceof byte[] b ? Arrays.toString(b) : String.valueOf(values[i]));
+    }
+    return "(" + String.join(", ", idx.columns()) + ")=(" + v + ")";
+  }
+
+  private record Entry(byte[] key, long tid, boolean live, boolean hasNull, Object[] values) {}
+
+  /**
+   * Builds {@code idx} over every version of the table that a snapshot may still see, sorted and
+   * written bottom-up. The caller holds a SHARE lock on the table, so no other transaction is
+   * writing it: a version is either committed or the caller's own. For a unique index, two live
+   * versions with one key (no nulls) fail the build with 23505.
+   */
+  static BTree build(Database db, Transaction t, Table tab, Index idx) {
+    ColumnType[] types = tab.types();
+    List<Entry> entries = new ArrayList<>();
+    long oldestXmin = db.transactions().oldestXmin();
+    db.versions().forEachIndexable(tab.relation(), oldestXmin, t, (version, live) -> {
+      Object[] values = keyValues(tab, idx, version.values(types));
+      Tid tid = version.tid();
+      entries.add(new Entry(encode(tab, idx, values), BTree.tid(tid.block(), tid.slot()), live, hasNull(values),
+          idx.unique() ? values : null));
+    });
+    entries.sort((a, b) -> {
+      int c = Arrays.compareUnsigned(a.key(), b.key());
+      return c != 0 ? c : Long.compare(a.tid(), b.tid());
+    });
+    if (idx.unique()) {
+      for (int i = 0; i < entries.size(); ) {
+        int j = i;
+        int live = 0;
+        while (j < entries.size() && Arrays.equals(entries.get(j).key(), entries.get(i).key())) {
+          live += entries.get(j).live() ? 1 : 0;
+          j++;
+        }
+        if (live > 1 && !entries.get(i).hasNull()) {
+          throw new DatabaseException(SqlState.UNIQUE_VIOLATION, "could not create unique index \"" + idx.name()
+              + "\": Key " + describe(idx, entries.get(i).values()) + " is duplicated.");
+        }
+        i = j;
+      }
+    }
+    int[] at = {-1};
+    return BTree.build(db.storage().bufferPool(), db.storage().wal(), idx.relation(), new BTreeBuild.SortedEntries() {
+      @Override
+      public boolean next() {
+        return ++at[0] < entries.size();
+      }
+
+      @Override
+      public byte[] key() {
+        return entries.get(at[0]).key();
+      }
+
+      @Override
+      public long tid() {
+        return entries.get(at[0]).tid();
+      }
+    });
+  }
+}

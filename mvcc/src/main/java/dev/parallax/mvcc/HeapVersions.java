@@ -1,0 +1,125 @@
+package dev.parallax.mvcc;
+
+import dev.parallax.storage.Buffer;
+import dev.parallax.storage.BufferPool;
+import dev.parallax.storage.PageId;
+import dev.parallax.storage.SlottedPage;
+import dev.parallax.txn.CurrentTransaction;
+
+/**
+ * What indexes need to know about heap versions, beyond what a snapshot sees: which versions an
+ * index build must include (every version not dead to everyone, since older snapshots may still
+ * reach it through the index), and whether an existing entry's version blocks a unique insert.
+ */
+public final class HeapVersions {
+  /** A version handed to an index build. */
+  @FunctionalInterface
+  public interface Consumer {
+    /**
+     * @param live whether the version counts for uniqueness: visible to a dirty read by
+     *     {@code tx} (committed and not deleted, or the transaction's own and not deleted by it)
+     */
+    void accept(HeapTuple version, boolean live);
+  }
+
+  private final BufferPool pool;
+  private final HeapVisibility visibility;
+
+  public HeapVersions(BufferPool pool, HeapVisibility visibility) {
+    this.pool = pool;
+    this.visibility = visibility;
+  }
+
+  /**
+   * The dirty-read answer for the version at {@code tid} (see {@link HeapVisibility#satisfiesDirty}),
+   * or null when the slot holds no version (vacuumed).
+   */
+  public DirtyCheck dirty(int relation, Tid tid, CurrentTransaction tx) {
+    if (tid.block() >= pool.blockCount(relation)) {
+      return null;
+    }
+    try (Buffer buf = pool.pin(new PageId(relation, tid.block()))) {
+      buf.latchShared();
+      try {
+        byte[] p = buf.data();
+        if (!isVersion(p, tid.slot())) {
+          return null;
+        }
+        return visibility.satisfiesDirty(p, SlottedPage.offset(p, tid.slot()), buf, tx);
+      } finally {
+        buf.unlatch();
+      }
+    }
+  }
+
+  /**
+   * Every version of the relation that some snapshot may still see (vacuum verdict not DEAD
+   * given {@code oldestXmin}), in physical order, one page at a time under its shared latch.
+   */
+  public void forEachIndexable(int relation, long oldestXmin, CurrentTransaction tx, Consumer consumer) {
+    int blocks = pool.blockCount(relation);
+    for (int block = 0; block < blocks; block++) {
+      try (Buffer buf = pool.pin(new PageId(relation, block))) {
+        buf.latchShared();
+        try {
+          byte[] p = buf.data();
+          if (SlottedPage.isNew(p)) {
+            continue;
+          }
+          int n = SlottedPage.slotCount(p);
+          for (int s = 0; s < n; s++) {
+            if (!isVersion(p, s)) {
+              continue;
+            }
+            int off = SlottedPage.offset(p, s);
+            if (visibility.satisfiesVacuum(p, off, buf, oldestXmin) == VacuumVerdict.DEAD) {
+              continue;
+            }
+            boolean live = visibility.satisfiesDirty(p, off, buf, tx).visible();
+            int len = SlottedPage.length(p, s);
+            byte[] copy = new byte[len];
+            System.arraycopy(p, off, copy, 0, len);
+            consumer.accept(new HeapTuple(new Tid(block, s), copy, 0, len), live);
+          }
+        } finally {
+          buf.unlatch();
+        }
+      }
+    }
+  }
+
+  /**
+   * The version at {@code tid} whatever its visibility, or null when the slot holds none; the
+   * slot's line-pointer state goes to {@code state[0]} ({@code SlottedPage.UNUSED} past the end).
+   */
+  public HeapTuple anyVersion(int relation, Tid tid, int[] state) {
+    state[0] = SlottedPage.UNUSED;
+    if (tid.block() >= pool.blockCount(relation)) {
+      return null;
+    }
+    try (Buffer buf = pool.pin(new PageId(relation, tid.block()))) {
+      buf.latchShared();
+      try {
+        byte[] p = buf.data();
+        if (SlottedPage.isNew(p) || tid.slot() >= SlottedPage.slotCount(p)) {
+          return null;
+        }
+        state[0] = SlottedPage.state(p, tid.slot());
+        if (state[0] != SlottedPage.NORMAL) {
+          return null;
+        }
+        int off = SlottedPage.offset(p, tid.slot());
+        int len = SlottedPage.length(p, tid.slot());
+        byte[] copy = new byte[len];
+        System.arraycopy(p, off, copy, 0, len);
+        return new HeapTuple(tid, copy, 0, len);
+      } finally {
+        buf.unlatch();
+      }
+    }
+  }
+
+  private static boolean isVersion(byte[] p, int slot) {
+    return !SlottedPage.isNew(p) && slot < SlottedPage.slotCount(p) && SlottedPage.state(p, slot) == SlottedPage.NORMAL;
+  }
+}
