@@ -19,7 +19,9 @@ import java.util.Random;
  * The process that {@link CrashTortureTest} kills. It opens the database (recovering it), makes
  * sure the bank exists, then runs transfer transactions from several threads until killed. Each
  * transaction moves money between two accounts AND inserts a journal row (worker, seq, from, to,
- * amount); after {@code commit()} returns it prints {@code ACK worker seq}. Every tenth
+ * amount); after {@code commit()} returns it prints {@code ACK worker seq}. Accounts are found
+ * through the bank's primary key; the journal has a unique index on (worker, seq) and one on src,
+ * so every commit also changes three B+trees. Every tenth
  * transaction instead inserts a journal row with amount 0 and rolls back: such a row must never be
  * seen after recovery. A small buffer pool and frequent checkpoints make evictions and checkpoints
  * happen while transactions run.
@@ -44,15 +46,18 @@ public final class CrashChild {
     try (Session s = db.openSession()) {
       if (s.table("bank").isEmpty()) {
         s.begin();
-        s.createTable("bank", Column.notNull("id", ColumnType.BIGINT), Column.notNull("balance", ColumnType.BIGINT),
-            Column.of("pad", ColumnType.TEXT));
+        s.createTable("bank", List.of(Column.notNull("id", ColumnType.BIGINT), Column.notNull("balance", ColumnType.BIGINT),
+            Column.of("pad", ColumnType.TEXT)), List.of("id"));
         s.createTable("journal", Column.notNull("worker", ColumnType.INTEGER), Column.notNull("seq", ColumnType.BIGINT),
             Column.notNull("src", ColumnType.BIGINT), Column.notNull("dst", ColumnType.BIGINT),
             Column.notNull("amount", ColumnType.BIGINT));
+        s.createIndex("journal", List.of("worker", "seq"), true);
         for (long i = 0; i < ACCOUNTS; i++) {
           s.insert("bank", i, START, PAD);
         }
         s.commit();
+        // built over existing rows (bottom-up), then maintained by every later insert
+        s.createIndex("journal", List.of("src"), false);
       }
     }
     long firstSeq = System.currentTimeMillis() * 1000; // distinct from any earlier run's sequence numbers
@@ -86,9 +91,8 @@ public final class CrashChild {
             s.rollback();
             continue;
           }
-          List<Row> rows = s.scan("bank");
-          Row a = rows.stream().filter(r -> r.getLong("id") == Math.min(from, to)).findFirst().orElseThrow();
-          Row b = rows.stream().filter(r -> r.getLong("id") == Math.max(from, to)).findFirst().orElseThrow();
+          Row a = s.lookup("bank", "bank_pkey", Math.min(from, to)).get(0);
+          Row b = s.lookup("bank", "bank_pkey", Math.max(from, to)).get(0);
           long da = a.getLong("id") == from ? -amount : amount;
           s.update("bank", a.id(), Map.of("balance", a.getLong("balance") + da));
           s.update("bank", b.id(), Map.of("balance", b.getLong("balance") - da));

@@ -36,7 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
  *       when the kill came, which may or may not have reached the log);
  *   <li>atomicity: every account's balance equals the start balance plus the journal's credits
  *       minus its debits, so no transaction is half present;
- *   <li>the bank total is unchanged.
+ *   <li>the bank total is unchanged;
+ *   <li>the indexes (the bank's primary key, the journal's unique (worker, seq) and its src index)
+ *       pass {@code Database.check()} (tree structure, and index-vs-heap agreement both ways) and
+ *       find every row.
  * </ul>
  *
  * The database directory is kept across kills, so later rounds recover a database that was itself
@@ -131,6 +134,17 @@ class CrashTortureTest {
         total += balance;
       }
       assertEquals(CrashChild.ACCOUNTS * CrashChild.START, total, "bank total changed; " + context);
+      // the indexes: structurally sound, in step with the heap, and answering for every row
+      dev.parallax.api.CheckReport report = db.check();
+      assertTrue(report.ok(), "index check: " + report.problems() + "; " + context);
+      for (Row j : journal) {
+        List<Row> found = s.lookup("journal", "journal_worker_seq_key", j.get("worker"), j.get("seq"));
+        assertEquals(1, found.size(), "journal row " + j.get("worker") + " " + j.get("seq") + " through its index; " + context);
+      }
+      for (Row a : bank) {
+        assertEquals(a.getLong("balance"), s.lookup("bank", "bank_pkey", a.getLong("id")).get(0).getLong("balance"),
+            "account " + a.getLong("id") + " through the primary key; " + context);
+      }
     }
   }
 
