@@ -229,7 +229,7 @@ final class Catalog {
       }
     }
     for (int relation : toDrop) {
-      pool.dropRelation(relation);
+      heap.dropRelation(relation); // with its visibility map
     }
   }
 
