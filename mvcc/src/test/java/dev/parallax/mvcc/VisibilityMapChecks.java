@@ -31,6 +31,22 @@ final class VisibilityMapChecks {
     }
   }
 
+  /** Pages that were initialised (not all-zero tails of a file extent or of a lost extension). */
+  static int initialisedPages(HeapFixture f, int relation) {
+    int n = 0;
+    for (int block = 0; block < f.storage.bufferPool().blockCount(relation); block++) {
+      try (Buffer b = f.storage.bufferPool().pin(new PageId(relation, block))) {
+        b.latchShared();
+        try {
+          n += SlottedPage.isNew(b.data()) ? 0 : 1;
+        } finally {
+          b.unlatch();
+        }
+      }
+    }
+    return n;
+  }
+
   /** Checks every page; returns how many have their bit set. */
   static int assertInvariant(HeapFixture f, int relation, String context) {
     int blocks = f.storage.bufferPool().blockCount(relation);
