@@ -26,6 +26,11 @@ import dev.parallax.txn.TransactionStatus;
  * (outside any latch) and retries. Where a change needs two pages (an update whose new version
  * does not fit on the old page), both are latched in block order, so two such updates cannot
  * deadlock on latches.
+ *
+ * <p>Every change also clears the all-visible state of the pages it touches (page flag and
+ * visibility-map bit) in its own log record, through {@link VisibilityMap#logHeapChange}: a bit
+ * left set over a changed page would make index-only scans return rows some snapshot must not
+ * see. Map pages are latched after heap pages, never before.
  */
 public final class Heap {
   private final BufferPool pool;
@@ -504,6 +509,11 @@ public final class Heap {
    */
   public boolean isAllVisible(int relation, int block) {
     return block >= 0 && visibilityMap.isAllVisible(relation, block);
+  }
+
+  /** The relation number of a heap relation's visibility map (which may not exist yet). */
+  public static int visibilityMapRelation(int relation) {
+    return VisibilityMap.mapRelation(relation);
   }
 
   /**
