@@ -51,7 +51,7 @@ final class Autovacuum {
           }
         }
         if (!due.isEmpty()) {
-          Vacuum.run(db, due);
+          Vacuum.run(db, due, false);
         }
         passes++;
       } catch (RuntimeException e) {

@@ -324,7 +324,7 @@ final class Catalog {
     }
     for (int relation : toDrop) {
       if (pool.relationExists(relation)) {
-        pool.dropRelation(relation);
+        heap.dropRelation(relation); // with its visibility map, if it is a heap that has one
       }
       if (dropListener != null) {
         dropListener.accept(relation);

@@ -150,7 +150,7 @@ public final class Database implements AutoCloseable {
   /** Removes dead row versions from every table, freezes old ones and trims the commit log. */
   public VacuumReport vacuum() {
     checkOpen();
-    return Vacuum.run(this, null);
+    return Vacuum.run(this, null, true);
   }
 
   /**

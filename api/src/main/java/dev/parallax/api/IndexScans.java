@@ -65,7 +65,7 @@ final class IndexScans {
     List<Object[]> out = new ArrayList<>();
     long heapFetches = 0;
     while (c.next()) {
-      if (!allVisible(db, tab, BTree.tidBlock(c.tid()))) {
+      if (!db.heap().isAllVisible(tab.relation(), BTree.tidBlock(c.tid()))) {
         heapFetches++;
         if (visibleVersion(db, t, tab, idx, snap, c) == null) {
           continue;
@@ -75,9 +75,5 @@ final class IndexScans {
       out.add(IndexKeyCodec.decode(keyTypes, key, 0, key.length));
     }
     return new IndexOnlyResult(out, heapFetches);
-  }
-
-  private static boolean allVisible(Database db, Table tab, int block) {
-    return false; // MERGE-VM
   }
 }

@@ -322,6 +322,23 @@ class SessionTest {
     assertEquals(3_000, s.scan("t").size());
   }
 
+  @Test
+  void vacuumMarksPagesAllVisibleAndDropTableDropsTheVisibilityMap() {
+    s.begin();
+    for (long i = 0; i < 500; i++) {
+      s.insert("t", i, "row " + i);
+    }
+    s.commit();
+    int relation = s.table("t").orElseThrow().relation();
+    int map = dev.parallax.mvcc.Heap.visibilityMapRelation(relation);
+    db.vacuum();
+    assertTrue(db.heap().isAllVisible(relation, 0));
+    assertTrue(db.storage().bufferPool().relationExists(map));
+    s.dropTable("t");
+    assertFalse(db.storage().bufferPool().relationExists(relation));
+    assertFalse(db.storage().bufferPool().relationExists(map), "the map goes with its table");
+  }
+
   private static void assertState(String state, org.junit.jupiter.api.function.Executable op, String inMessage) {
     DatabaseException e = assertThrows(DatabaseException.class, op);
     assertEquals(state, e.sqlState(), e.getMessage());

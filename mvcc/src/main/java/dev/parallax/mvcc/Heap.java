@@ -26,6 +26,11 @@ import dev.parallax.txn.TransactionStatus;
  * (outside any latch) and retries. Where a change needs two pages (an update whose new version
  * does not fit on the old page), both are latched in block order, so two such updates cannot
  * deadlock on latches.
+ *
+ * <p>Every change also clears the all-visible state of the pages it touches (page flag and
+ * visibility-map bit) in its own log record, through {@link VisibilityMap#logHeapChange}: a bit
+ * left set over a changed page would make index-only scans return rows some snapshot must not
+ * see. Map pages are latched after heap pages, never before.
  */
 public final class Heap {
   private final BufferPool pool;
@@ -33,6 +38,7 @@ public final class Heap {
   private final FreeSpaceMap fsm;
   private final HeapVisibility visibility;
   private final HeapVacuum vacuum;
+  private final VisibilityMap visibilityMap;
   private final RelationActivity activity = new RelationActivity();
 
   /** Also registers the heap's redo handler, so construct it before recovery. */
@@ -41,7 +47,8 @@ public final class Heap {
     this.wal = storage.wal();
     this.fsm = storage.freeSpace();
     this.visibility = new HeapVisibility(status, storage.settings().asynchronousCommit());
-    this.vacuum = new HeapVacuum(pool, wal, fsm, visibility);
+    this.visibilityMap = new VisibilityMap(pool, wal);
+    this.vacuum = new HeapVacuum(pool, wal, fsm, visibility, visibilityMap);
     storage.registerRedo(ResourceManagers.HEAP, new HeapRedo());
   }
 
@@ -64,7 +71,7 @@ public final class Heap {
     try (PageChoice target = pageWithRoom(relation, len, -1)) {
       byte[] p = target.buf.data();
       int slot = place(p, target.block, xid, cid, rowData, len);
-      wal.logPageChange(target.buf, ResourceManagers.HEAP, HeapRecords.INSERT, xid,
+      visibilityMap.logHeapChange(relation, new Buffer[] {target.buf}, HeapRecords.INSERT, xid,
           HeapRecords.insert(target.initialised, slot, p, SlottedPage.offset(p, slot), len));
       fsm.record(relation, target.block, SlottedPage.freeSpace(p));
       activity.inserted(relation);
@@ -280,7 +287,7 @@ public final class Heap {
     long xid = tx.xidForWrite();
     return changeHeader(relation, tid, tx, (buf, p, off) -> {
       setXmax(p, off, tx, xid, false, tid);
-      wal.logPageChange(buf, ResourceManagers.HEAP, HeapRecords.SET_HEADER, xid,
+      visibilityMap.logHeapChange(relation, new Buffer[] {buf}, HeapRecords.SET_HEADER, xid,
           HeapRecords.setHeader(tid.slot(), p, off));
       activity.deleted(relation);
       return HeapResult.OK;
@@ -305,7 +312,7 @@ public final class Heap {
           | TupleHeader.KEYS_UPDATED);
       TupleHeader.setInfomask(p, off, cleared | TupleHeader.XMAX_LOCK_ONLY);
       TupleHeader.setCtid(p, off, tid);
-      wal.logPageChange(buf, ResourceManagers.HEAP, HeapRecords.SET_HEADER, xid,
+      visibilityMap.logHeapChange(relation, new Buffer[] {buf}, HeapRecords.SET_HEADER, xid,
           HeapRecords.setHeader(tid.slot(), p, off));
       return HeapResult.OK;
     });
@@ -373,8 +380,8 @@ public final class Heap {
             Tid newTid = new Tid(tid.block(), newSlot);
             int off = SlottedPage.offset(p, tid.slot());
             setXmax(p, off, tx, xid, true, newTid);
-            wal.logPageChange(old, ResourceManagers.HEAP, HeapRecords.UPDATE, xid, HeapRecords.update(tid.slot(), p, off,
-                false, newSlot, p, SlottedPage.offset(p, newSlot), len));
+            visibilityMap.logHeapChange(relation, new Buffer[] {old}, HeapRecords.UPDATE, xid,
+                HeapRecords.update(tid.slot(), p, off, false, newSlot, p, SlottedPage.offset(p, newSlot), len));
             fsm.record(relation, tid.block(), SlottedPage.freeSpace(p));
             activity.updated(relation);
             return HeapResult.done(newTid);
@@ -386,7 +393,7 @@ public final class Heap {
             Tid newTid = new Tid(newBlock, newSlot);
             int off = SlottedPage.offset(p, tid.slot());
             setXmax(p, off, tx, xid, true, newTid);
-            wal.logPageChange(new Buffer[] {old, other}, ResourceManagers.HEAP, HeapRecords.UPDATE, xid,
+            visibilityMap.logHeapChange(relation, new Buffer[] {old, other}, HeapRecords.UPDATE, xid,
                 HeapRecords.update(tid.slot(), p, off, otherInit, newSlot, q, SlottedPage.offset(q, newSlot), len));
             fsm.record(relation, newBlock, SlottedPage.freeSpace(q));
             activity.updated(relation);
@@ -462,14 +469,60 @@ public final class Heap {
   // ---- vacuum ----------------------------------------------------------------------------------
 
   /**
-   * Removes versions dead to every snapshot (given the oldest xmin of any running snapshot),
-   * freezes old live ones and records free space for reuse.
+   * Vacuum of a relation without indexes: removes versions dead to every snapshot (given the
+   * oldest xmin of any running snapshot) and frees their slots at once, freezes old live ones,
+   * marks pages all-visible and records free space for reuse. Also frees DEAD slots left by an
+   * interrupted {@link #vacuum(int, long, IndexVacuum)}; so never call it on a relation that has
+   * indexes, whose entries may still point at those slots.
    */
   public VacuumStats vacuum(int relation, long oldestXmin) {
+    return vacuum(relation, oldestXmin, null, HeapVacuum.DEFAULT_DEAD_TIDS_PER_PASS);
+  }
+
+  /**
+   * Vacuum of a relation with indexes, in three phases: dead versions' line pointers become DEAD
+   * (their storage is reclaimed, the slots are not reusable); {@code indexes} removes the entries
+   * pointing at them (once per {@value HeapVacuum#DEFAULT_DEAD_TIDS_PER_PASS} tids); then exactly
+   * those slots become UNUSED. DEAD slots left by an interrupted vacuum are handed over again.
+   * If {@code indexes} throws, the exception propagates and the slots stay DEAD.
+   */
+  public VacuumStats vacuum(int relation, long oldestXmin, IndexVacuum indexes) {
+    if (indexes == null) {
+      throw new IllegalArgumentException("indexes: use vacuum(relation, oldestXmin) for a relation without");
+    }
+    return vacuum(relation, oldestXmin, indexes, HeapVacuum.DEFAULT_DEAD_TIDS_PER_PASS);
+  }
+
+  /** As above, with the batch size of index passes given (tests use small ones). */
+  VacuumStats vacuum(int relation, long oldestXmin, IndexVacuum indexes, int deadTidsPerPass) {
     long[] mark = activity.mark(relation);
-    VacuumStats stats = vacuum.run(relation, oldestXmin);
+    VacuumStats stats = vacuum.run(relation, oldestXmin, indexes, deadTidsPerPass);
     activity.vacuumed(relation, mark, stats.liveVersions(), stats.deadKept());
     return stats;
+  }
+
+  /**
+   * Whether the page's visibility-map bit is set: every tuple on it is visible to every snapshot,
+   * so an index-only scan need not fetch it. False when the relation has no map (yet) or the
+   * block has no bit. The answer is a hint of the moment: a writer holding the heap page may clear
+   * it right after, but only for a change that no snapshot taken before it can see.
+   */
+  public boolean isAllVisible(int relation, int block) {
+    return block >= 0 && visibilityMap.isAllVisible(relation, block);
+  }
+
+  /** The relation number of a heap relation's visibility map (which may not exist yet). */
+  public static int visibilityMapRelation(int relation) {
+    return VisibilityMap.mapRelation(relation);
+  }
+
+  /**
+   * Drops a heap relation together with its visibility map (the map first), and forgets its
+   * counters and free space. Use instead of {@code BufferPool.dropRelation} for heaps.
+   */
+  public void dropRelation(int relation) {
+    visibilityMap.dropWithHeap(relation);
+    forget(relation);
   }
 
   /**

@@ -8,13 +8,27 @@ import dev.parallax.storage.SlottedPage;
  * other records and in indexes stay right. Hint bits may differ after replay; they are only hints.
  *
  * <pre>
- * INSERT      pages [page]            | init u8 | slot u16 | item bytes (header + row data) |
- * SET_HEADER  pages [page]            | slot u16 | header state (24 bytes) |
- * UPDATE      pages [old] or [old,new]| old slot u16 | old header state (24) | init u8 | new slot u16 | new item |
- * VACUUM      pages [page]            | count u16 | count x (slot u16, action u8) |  then compaction
+ * INSERT      pages [page] (+ map)         | init u8 | slot u16 | item bytes (header + row data) |
+ * SET_HEADER  pages [page] (+ map)         | slot u16 | header state (24 bytes) |
+ * UPDATE      pages [old] or [old,new]     | old slot u16 | old header state (24) | init u8 | new slot u16 | new item |
+ *             (+ map pages)
+ * VACUUM      pages [page]                 | count u16 | count x (slot u16, action u8) |  then compaction
+ * SET_ALL_VISIBLE pages [heap page, map page] | no payload |
  * </pre>
  *
  * A header state is xmax (8), cid (4), infomask (2), ctid block (4), ctid slot (2), reserved (4).
+ *
+ * <p>Vacuum actions: UNUSED (the slot is free for reuse), DEAD (the item is gone, the line pointer
+ * stays until index entries pointing at it are removed; never reused), FREEZE, CLEAR_XMAX. One
+ * vacuum of a page with indexes logs DEAD actions (phase 1) and later UNUSED actions on the same
+ * slots (phase 3), each in its own VACUUM record; both end with the same compaction as at run time.
+ *
+ * <p>Visibility map ({@link VisibilityMap}): INSERT, SET_HEADER and UPDATE clear the all-visible
+ * flag of every heap page they name. When a flag was set, the map pages holding those pages' bits
+ * follow the heap pages in the page list (relation {@code heap | 1 << 30}; replay tells them
+ * apart by that bit), and replay clears, on each, the bits of the record's heap pages it covers.
+ * SET_ALL_VISIBLE sets the heap page's flag and its bit on the map page (initialising an all-zero
+ * map page first); the heap block comes from page 0's id.
  */
 final class HeapRecords {
   private HeapRecords() {}
@@ -23,12 +37,14 @@ final class HeapRecords {
   static final int SET_HEADER = 2;
   static final int UPDATE = 3;
   static final int VACUUM = 4;
+  static final int SET_ALL_VISIBLE = 5;
 
   static final int HEADER_STATE = 24;
 
   static final int ACTION_UNUSED = 1;
   static final int ACTION_FREEZE = 2;
   static final int ACTION_CLEAR_XMAX = 3;
+  static final int ACTION_DEAD = 4;
 
   static byte[] insert(boolean init, int slot, byte[] page, int off, int len) {
     byte[] out = new byte[3 + len];

@@ -11,7 +11,9 @@ import dev.parallax.storage.WalRecord;
  * Replays heap records. A page argument is null when the page already reflects the record
  * (restored from a full-page image, or its LSN is past the record): that page is skipped, the
  * others are still redone, which is what makes a two-page update record safe to replay after a
- * crash that wrote only one of its pages.
+ * crash that wrote only one of its pages. The same holds for visibility-map pages named by heap
+ * change records (see {@link VisibilityMap}): a map page that did not reach disk gets its bits
+ * cleared again even when the heap page did.
  */
 final class HeapRedo implements RedoHandler {
   @Override
@@ -23,6 +25,7 @@ final class HeapRedo implements RedoHandler {
         if (b != null) {
           place(r, b.data(), d[0] != 0, SlottedPage.getShort(d, 1), d, 3, d.length - 3);
         }
+        VisibilityMap.redoClear(r, ctx);
       }
       case HeapRecords.SET_HEADER -> {
         Buffer b = ctx.page(0);
@@ -30,6 +33,7 @@ final class HeapRedo implements RedoHandler {
           byte[] p = b.data();
           HeapRecords.applyState(d, 2, p, itemOffset(r, p, SlottedPage.getShort(d, 0)));
         }
+        VisibilityMap.redoClear(r, ctx);
       }
       case HeapRecords.UPDATE -> {
         Buffer old = ctx.page(0);
@@ -39,7 +43,7 @@ final class HeapRedo implements RedoHandler {
         int newSlot = SlottedPage.getShort(d, pos + 1);
         int itemPos = pos + 3;
         int itemLen = d.length - itemPos;
-        if (r.pages().length == 1) {
+        if (VisibilityMap.heapPageCount(r) == 1) {
           if (old != null) {
             byte[] p = old.data();
             place(r, p, init, newSlot, d, itemPos, itemLen);
@@ -55,6 +59,7 @@ final class HeapRedo implements RedoHandler {
             place(r, fresh.data(), init, newSlot, d, itemPos, itemLen);
           }
         }
+        VisibilityMap.redoClear(r, ctx);
       }
       case HeapRecords.VACUUM -> {
         Buffer b = ctx.page(0);
@@ -68,6 +73,7 @@ final class HeapRedo implements RedoHandler {
           SlottedPage.compact(p);
         }
       }
+      case HeapRecords.SET_ALL_VISIBLE -> VisibilityMap.redoSet(r, ctx);
       default -> throw new DataCorruptedException(r.pages()[0], "unknown heap record type " + r.info()
           + " at LSN " + r.lsn());
     }

@@ -8,48 +8,147 @@ import dev.parallax.storage.ResourceManagers;
 import dev.parallax.storage.SlottedPage;
 import dev.parallax.storage.WriteAheadLog;
 import dev.parallax.txn.Xids;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Vacuum of one heap relation, page by page under the exclusive latch:
  *
  * <ul>
  *   <li>versions DEAD to every snapshot ({@code xmax < oldestXmin}, committed; or never committed)
- *       lose their slot (UNUSED) and the page is compacted, so later inserts reuse the space;
+ *       lose their storage and the page is compacted, so later inserts reuse the space;
  *   <li>live versions whose committed xmin is below {@code oldestXmin} are frozen: visible to all
  *       without the commit log, which is what lets the commit log be truncated;
  *   <li>an xmax that no longer means anything (its deleter aborted, or it was only a lock whose
- *       holder ended) is cleared, so no trace of that transaction id remains either.
+ *       holder ended) is cleared, so no trace of that transaction id remains either;
+ *   <li>a page left holding only tuples visible to everyone is marked all-visible (its flag and
+ *       its visibility-map bit, one record; see {@link VisibilityMap}).
  * </ul>
  *
  * Every change is logged: freezing and clearing must survive a crash, since after truncation the
  * commit log can no longer answer for those ids (hint bits would not do: they are not logged).
  *
- * <p>Slots become UNUSED directly because no index points at heap tuples yet. With indexes they
- * must first become DEAD until the index entries pointing at them are gone.
+ * <h2>Slots of removed versions: UNUSED at once, or DEAD first</h2>
+ * Without indexes ({@code indexes == null}) a removed version's slot becomes UNUSED at once, free
+ * for the next insert. With indexes that would be wrong: an index entry still points at (block,
+ * slot), and a new row placed there would be found through the old entry. So, in three phases:
+ * <ol>
+ *   <li>the slot becomes DEAD (logged): the item's bytes are reclaimed by compaction, the line
+ *       pointer stays; inserts never reuse a DEAD slot ({@code SlottedPage.addItem} takes UNUSED
+ *       ones only) and every heap read treats it as "no tuple". Its tid is collected, and so is
+ *       every DEAD slot already there (left by a vacuum interrupted between phases);
+ *   <li>{@link IndexVacuum#removeEntries} removes the index entries pointing at the collected
+ *       tids, with no heap latch held; once per {@link #DEFAULT_DEAD_TIDS_PER_PASS} tids (or the
+ *       given batch size), so memory stays bounded on a large relation;
+ *   <li>exactly those slots, still DEAD, become UNUSED (logged, then compaction trims trailing
+ *       free slots), and the page may now be marked all-visible (a page with a DEAD slot never
+ *       is).
+ * </ol>
+ * A crash or an exception between 1 and 3 leaves DEAD slots, which cost 4 bytes each and are
+ * handed over again by the next vacuum; index removal is idempotent, so handing a tid over twice
+ * is harmless.
+ *
+ * <h2>One vacuum per relation</h2>
+ * Runs on the same relation are serialised: a second vacuum would collect the first one's DEAD
+ * slots and free them for reuse while the first is still removing their index entries, and the
+ * first would then remove the entries of new rows placed in those slots.
  */
 final class HeapVacuum {
+  /** Dead tids collected before each index pass: 8 MiB of tids. */
+  static final int DEFAULT_DEAD_TIDS_PER_PASS = 1 << 20;
+
   private final BufferPool pool;
   private final WriteAheadLog wal;
   private final FreeSpaceMap fsm;
   private final HeapVisibility visibility;
+  private final VisibilityMap visibilityMap;
+  /** One monitor per relation being (or ever) vacuumed: see "One vacuum per relation". */
+  private final ConcurrentHashMap<Integer, Object> running = new ConcurrentHashMap<>();
 
-  HeapVacuum(BufferPool pool, WriteAheadLog wal, FreeSpaceMap fsm, HeapVisibility visibility) {
+  HeapVacuum(BufferPool pool, WriteAheadLog wal, FreeSpaceMap fsm, HeapVisibility visibility,
+      VisibilityMap visibilityMap) {
     this.pool = pool;
     this.wal = wal;
     this.fsm = fsm;
     this.visibility = visibility;
+    this.visibilityMap = visibilityMap;
   }
 
-  VacuumStats run(int relation, long oldestXmin) {
-    int blocks = pool.blockCount(relation);
-    long removed = 0;
-    long frozen = 0;
-    long kept = 0;
-    long deadKept = 0;
+  /** @param indexes null when the relation has no index: slots become UNUSED at once */
+  VacuumStats run(int relation, long oldestXmin, IndexVacuum indexes, int deadTidsPerPass) {
+    if (deadTidsPerPass < 1) {
+      throw new IllegalArgumentException("deadTidsPerPass " + deadTidsPerPass);
+    }
+    synchronized (running.computeIfAbsent(relation, r -> new Object())) {
+      return new Pass(relation, oldestXmin, indexes, deadTidsPerPass).run();
+    }
+  }
+
+  /** One run over a relation: its counters and the dead tids collected for the next index pass. */
+  private final class Pass {
+    final int relation;
+    final long oldestXmin;
+    final IndexVacuum indexes;
+    final int deadTidsPerPass;
+
+    long removed;
+    long frozen;
+    long kept;
+    long deadKept;
+    long markedDead;
+    long freed;
+    long markedAllVisible;
+    int indexPasses;
     long oldestUnfrozen = Long.MAX_VALUE;
-    int[] slots = new int[256];
-    byte[] actions = new byte[256];
-    for (int block = 0; block < blocks; block++) {
+
+    /** Collected dead tids as {@link DeadTids#key}, ascending (blocks and slots are visited in order). */
+    long[] dead = new long[1024];
+    int deadCount;
+    /**
+     * The actions queued for the current page. A slot may get two (freeze and clear xmax), so the
+     * arrays hold twice the page's slot count.
+     */
+    int[] slots = new int[512];
+    byte[] actions = new byte[512];
+    int count;
+
+    Pass(int relation, long oldestXmin, IndexVacuum indexes, int deadTidsPerPass) {
+      this.relation = relation;
+      this.oldestXmin = oldestXmin;
+      this.indexes = indexes;
+      this.deadTidsPerPass = deadTidsPerPass;
+    }
+
+    VacuumStats run() {
+      int blocks = pool.blockCount(relation);
+      for (int block = 0; block < blocks; block++) {
+        prune(block);
+        if (deadCount >= deadTidsPerPass) {
+          indexPass();
+        }
+      }
+      if (deadCount > 0) {
+        indexPass();
+      }
+      return new VacuumStats(blocks, removed, frozen, kept, deadKept, oldestUnfrozen, markedDead, freed,
+          markedAllVisible, indexPasses);
+    }
+
+    private void collect(int block, int slot) {
+      if (deadCount == dead.length) {
+        dead = Arrays.copyOf(dead, dead.length * 2);
+      }
+      dead[deadCount++] = DeadTids.key(block, slot);
+    }
+
+    /** Queues an action for the page being worked on; logged together by {@link #logActions}. */
+    private void action(int slot, int action) {
+      slots[count] = slot;
+      actions[count++] = (byte) action;
+    }
+
+    /** Phase 1 on one page (the only phase without indexes). */
+    private void prune(int block) {
       try (Buffer buf = pool.pin(new PageId(relation, block))) {
         buf.latchExclusive();
         try {
@@ -58,77 +157,188 @@ final class HeapVacuum {
             // Never initialised (a file extent's unused tail, or an extension lost in a crash):
             // wholly free, and the free-space map forgets that at restart, so tell it again.
             fsm.record(relation, block, SlottedPage.PAGE_SIZE - SlottedPage.HEADER_SIZE - SlottedPage.LINE_POINTER_SIZE);
-            continue;
+            return;
           }
           int n = SlottedPage.slotCount(p);
-          if (slots.length < n) {
-            slots = new int[n];
-            actions = new byte[n];
+          if (slots.length < 2 * n) {
+            slots = new int[2 * n];
+            actions = new byte[2 * n];
           }
-          int count = 0;
+          count = 0;
           for (int s = 0; s < n; s++) {
-            if (SlottedPage.state(p, s) != SlottedPage.NORMAL) {
+            int state = SlottedPage.state(p, s);
+            if (state == SlottedPage.DEAD) {
+              // Left by an interrupted vacuum (or by none, without indexes): its index entries
+              // may still exist, so it goes through the index pass again.
+              if (indexes == null) {
+                action(s, HeapRecords.ACTION_UNUSED);
+                freed++;
+              } else {
+                collect(block, s);
+              }
               continue;
             }
-            int off = SlottedPage.offset(p, s);
-            VacuumVerdict verdict = visibility.satisfiesVacuum(p, off, buf, oldestXmin);
-            if (verdict == VacuumVerdict.DEAD) {
-              slots[count] = s;
-              actions[count++] = HeapRecords.ACTION_UNUSED;
-              removed++;
+            if (state != SlottedPage.NORMAL) {
               continue;
             }
-            kept++;
-            if (verdict == VacuumVerdict.RECENTLY_DEAD || verdict == VacuumVerdict.DELETE_IN_PROGRESS) {
-              deadKept++;
-            }
-            int mask = TupleHeader.infomask(p, off);
-            long xmin = TupleHeader.xmin(p, off);
-            boolean frozenNow = (mask & TupleHeader.XMIN_FROZEN) != 0;
-            if (verdict == VacuumVerdict.LIVE && !frozenNow && xmin < oldestXmin) {
-              slots[count] = s;
-              actions[count++] = HeapRecords.ACTION_FREEZE;
-              frozen++;
-              frozenNow = true;
-            }
-            boolean xmaxMeaningless = verdict == VacuumVerdict.LIVE && TupleHeader.xmax(p, off) != 0
-                && (mask & TupleHeader.XMAX_INVALID) != 0
-                || verdict == VacuumVerdict.LIVE && (mask & TupleHeader.XMAX_LOCK_ONLY) != 0
-                    && !visibility.status().isInProgress(TupleHeader.xmax(p, off));
-            if (xmaxMeaningless) {
-              slots[count] = s;
-              actions[count++] = HeapRecords.ACTION_CLEAR_XMAX;
-            }
-            if (!frozenNow && Xids.isNormal(xmin)) {
-              oldestUnfrozen = Math.min(oldestUnfrozen, xmin);
-            }
-            long xmax = TupleHeader.xmax(p, off);
-            if (!xmaxMeaningless && Xids.isNormal(xmax) && (mask & TupleHeader.XMAX_INVALID) == 0) {
-              oldestUnfrozen = Math.min(oldestUnfrozen, xmax);
-            }
+            examine(p, buf, block, s);
           }
           if (count > 0) {
-            for (int i = 0; i < count; i++) {
-              apply(p, block, slots[i], actions[i]);
-            }
-            // Always compact, as replay does, so the replayed page has the same byte layout.
-            SlottedPage.compact(p);
-            wal.logPageChange(buf, ResourceManagers.HEAP, HeapRecords.VACUUM, 0,
-                HeapRecords.vacuum(slots, actions, count));
+            logActions(buf, block);
           }
+          markIfAllVisible(buf);
           fsm.record(relation, block, SlottedPage.freeSpaceAfterCompaction(p));
         } finally {
           buf.unlatch();
         }
       }
     }
-    return new VacuumStats(blocks, removed, frozen, kept, deadKept, oldestUnfrozen);
+
+    /** Decides what to do with the version in slot {@code s} (a NORMAL slot). */
+    private void examine(byte[] p, Buffer buf, int block, int s) {
+      int off = SlottedPage.offset(p, s);
+      VacuumVerdict verdict = visibility.satisfiesVacuum(p, off, buf, oldestXmin);
+      if (verdict == VacuumVerdict.DEAD) {
+        removed++;
+        if (indexes == null) {
+          action(s, HeapRecords.ACTION_UNUSED);
+          freed++;
+        } else {
+          action(s, HeapRecords.ACTION_DEAD);
+          markedDead++;
+          collect(block, s);
+        }
+        return;
+      }
+      kept++;
+      if (verdict == VacuumVerdict.RECENTLY_DEAD || verdict == VacuumVerdict.DELETE_IN_PROGRESS) {
+        deadKept++;
+      }
+      int mask = TupleHeader.infomask(p, off);
+      long xmin = TupleHeader.xmin(p, off);
+      boolean frozenNow = (mask & TupleHeader.XMIN_FROZEN) != 0;
+      if (verdict == VacuumVerdict.LIVE && !frozenNow && xmin < oldestXmin) {
+        action(s, HeapRecords.ACTION_FREEZE);
+        frozen++;
+        frozenNow = true;
+      }
+      boolean xmaxMeaningless = verdict == VacuumVerdict.LIVE && TupleHeader.xmax(p, off) != 0
+          && (mask & TupleHeader.XMAX_INVALID) != 0
+          || verdict == VacuumVerdict.LIVE && (mask & TupleHeader.XMAX_LOCK_ONLY) != 0
+              && !visibility.status().isInProgress(TupleHeader.xmax(p, off));
+      if (xmaxMeaningless) {
+        action(s, HeapRecords.ACTION_CLEAR_XMAX);
+      }
+      if (!frozenNow && Xids.isNormal(xmin)) {
+        oldestUnfrozen = Math.min(oldestUnfrozen, xmin);
+      }
+      long xmax = TupleHeader.xmax(p, off);
+      if (!xmaxMeaningless && Xids.isNormal(xmax) && (mask & TupleHeader.XMAX_INVALID) == 0) {
+        oldestUnfrozen = Math.min(oldestUnfrozen, xmax);
+      }
+    }
+
+    private void logActions(Buffer buf, int block) {
+      byte[] p = buf.data();
+      for (int i = 0; i < count; i++) {
+        apply(p, block, slots[i], actions[i]);
+      }
+      // Always compact, as replay does, so the replayed page has the same byte layout.
+      SlottedPage.compact(p);
+      wal.logPageChange(buf, ResourceManagers.HEAP, HeapRecords.VACUUM, 0, HeapRecords.vacuum(slots, actions, count));
+    }
+
+    /** Phases 2 and 3 for the tids collected so far. */
+    private void indexPass() {
+      DeadTids batch = DeadTids.ofSorted(dead, deadCount);
+      deadCount = 0;
+      indexes.removeEntries(batch);
+      indexPasses++;
+      int i = 0;
+      while (i < batch.size()) {
+        int block = batch.block(i);
+        int j = i;
+        while (j < batch.size() && batch.block(j) == block) {
+          j++;
+        }
+        freeDead(block, batch, i, j);
+        i = j;
+      }
+    }
+
+    /** Phase 3 on one page: the batch's slots {@code [from, to)} of {@code block}, DEAD, become UNUSED. */
+    private void freeDead(int block, DeadTids batch, int from, int to) {
+      try (Buffer buf = pool.pin(new PageId(relation, block))) {
+        buf.latchExclusive();
+        try {
+          byte[] p = buf.data();
+          int n = SlottedPage.slotCount(p);
+          count = 0;
+          for (int k = from; k < to; k++) {
+            int slot = batch.slot(k);
+            // Nothing but this (serialised) vacuum changes a DEAD slot; the check is a safeguard.
+            if (slot < n && SlottedPage.state(p, slot) == SlottedPage.DEAD) {
+              action(slot, HeapRecords.ACTION_UNUSED);
+              freed++;
+            }
+          }
+          if (count > 0) {
+            logActions(buf, block);
+          }
+          markIfAllVisible(buf);
+          fsm.record(relation, block, SlottedPage.freeSpaceAfterCompaction(p));
+        } finally {
+          buf.unlatch();
+        }
+      }
+    }
+
+    private void markIfAllVisible(Buffer buf) {
+      byte[] p = buf.data();
+      if (!VisibilityMap.pageFlag(p) && allVisible(p, buf) && visibilityMap.markAllVisible(relation, buf)) {
+        markedAllVisible++;
+      }
+    }
+
+    /**
+     * The all-visible test, under the page's exclusive latch: no DEAD (or REDIRECT) slot, and
+     * every NORMAL tuple LIVE for vacuum, with xmin frozen or committed below {@code oldestXmin}
+     * (so every running and future snapshot sees it), and no valid xmax (not deleted, updated or
+     * locked by anyone: a lock would have to be cleared by the next writer anyway). With eager
+     * freezing, a qualifying tuple has just been frozen; the xmin test keeps the rule right if
+     * freezing becomes age-based.
+     */
+    private boolean allVisible(byte[] p, Buffer buf) {
+      int n = SlottedPage.slotCount(p);
+      for (int s = 0; s < n; s++) {
+        int state = SlottedPage.state(p, s);
+        if (state == SlottedPage.DEAD || state == SlottedPage.REDIRECT) {
+          return false;
+        }
+        if (state != SlottedPage.NORMAL) {
+          continue;
+        }
+        int off = SlottedPage.offset(p, s);
+        if (visibility.satisfiesVacuum(p, off, buf, oldestXmin) != VacuumVerdict.LIVE) {
+          return false;
+        }
+        int mask = TupleHeader.infomask(p, off);
+        if ((mask & TupleHeader.XMIN_FROZEN) == 0 && TupleHeader.xmin(p, off) >= oldestXmin) {
+          return false;
+        }
+        if (TupleHeader.xmax(p, off) != 0 && (mask & TupleHeader.XMAX_INVALID) == 0) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 
   /** Applies one vacuum action to a page (shared by vacuum and its redo). */
   static void apply(byte[] p, int block, int slot, byte action) {
     switch (action) {
       case HeapRecords.ACTION_UNUSED -> SlottedPage.setUnused(p, slot);
+      case HeapRecords.ACTION_DEAD -> SlottedPage.setDead(p, slot);
       case HeapRecords.ACTION_FREEZE -> {
         int off = SlottedPage.offset(p, slot);
         TupleHeader.setInfomask(p, off, TupleHeader.infomask(p, off) | TupleHeader.XMIN_FROZEN

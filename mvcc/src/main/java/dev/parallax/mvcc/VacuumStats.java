@@ -12,6 +12,14 @@ package dev.parallax.mvcc;
  * @param oldestUnfrozenXid the lowest transaction id still written in a kept version (an unfrozen
  *     xmin or any remaining xmax), or {@code Long.MAX_VALUE}: commit-log pages below it are no
  *     longer consulted for this relation
+ * @param deadLinePointers line pointers of removed versions made DEAD (only with indexes: they
+ *     wait for the index pass); DEAD slots found from an interrupted vacuum are not counted here
+ * @param unusedLinePointers line pointers made UNUSED (free for reuse): removed versions' slots
+ *     without indexes, DEAD slots after the index pass with them, including leftovers from an
+ *     interrupted vacuum
+ * @param pagesMarkedAllVisible pages newly marked all-visible (flag and visibility-map bit)
+ * @param indexPasses calls to {@link IndexVacuum#removeEntries} (0 without indexes or dead tids)
  */
 public record VacuumStats(long pagesScanned, long removedVersions, long frozenVersions, long liveVersions,
-    long deadKept, long oldestUnfrozenXid) {}
+    long deadKept, long oldestUnfrozenXid, long deadLinePointers, long unusedLinePointers,
+    long pagesMarkedAllVisible, int indexPasses) {}

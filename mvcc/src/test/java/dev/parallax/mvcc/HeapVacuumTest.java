@@ -149,4 +149,30 @@ class HeapVacuumTest {
     assertEquals(running.topXid(), stats.oldestUnfrozenXid());
     running.commit();
   }
+
+  /**
+   * Regression: a version can get two vacuum actions at once (freeze, and clear an ended locker's
+   * xmax). The action arrays were sized by slot count only, so a page of more than 128 such small
+   * rows overflowed them.
+   */
+  @Test
+  void aFullPageOfRowsNeedingFreezeAndXmaxClearingIsVacuumedInOneRecord() {
+    Transaction t = f.rc();
+    List<Tid> tids = new ArrayList<>();
+    while (f.storage.bufferPool().blockCount(REL) < 2) {
+      tids.add(f.heap.insert(REL, t, row(tids.size(), "")));
+    }
+    t.commit();
+    long onFirstPage = tids.stream().filter(x -> x.block() == 0).count();
+    assertTrue(onFirstPage > 128, "rows on page 0: " + onFirstPage);
+    Transaction locker = f.rc();
+    for (Tid tid : tids) {
+      assertEquals(HeapResult.Code.OK, f.heap.lock(REL, tid, locker).code());
+    }
+    locker.commit();
+    VacuumStats stats = f.heap.vacuum(REL, f.tm.oldestXmin());
+    assertEquals(tids.size(), stats.frozenVersions());
+    assertEquals(Long.MAX_VALUE, stats.oldestUnfrozenXid(), "the ended lock is cleared too");
+    assertEquals(2, stats.pagesMarkedAllVisible());
+  }
 }
