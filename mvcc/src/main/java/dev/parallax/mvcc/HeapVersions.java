@@ -35,6 +35,22 @@ public final class HeapVersions {
    * or null when the slot holds no version (vacuumed).
    */
   public DirtyCheck dirty(int relation, Tid tid, CurrentTransaction tx) {
+    return atVersion(relation, tid, null, (p, off, len, buf) -> visibility.satisfiesDirty(p, off, buf, tx));
+  }
+
+  /** What to do with the version found at a TID, under its page's shared latch. */
+  private interface AtVersion<T> {
+    T apply(byte[] page, int offset, int length, Buffer buf);
+  }
+
+  /**
+   * Applies {@code fn} to the version at {@code tid} under the page's shared latch; null if the
+   * slot holds none. {@code state}, if given, receives the slot's line-pointer state.
+   */
+  private <T> T atVersion(int relation, Tid tid, int[] state, AtVersion<T> fn) {
+    if (state != null) {
+      state[0] = SlottedPage.UNUSED;
+    }
     if (tid.block() >= pool.blockCount(relation)) {
       return null;
     }
@@ -42,10 +58,16 @@ public final class HeapVersions {
       buf.latchShared();
       try {
         byte[] p = buf.data();
-        if (!isVersion(p, tid.slot())) {
+        if (SlottedPage.isNew(p) || tid.slot() >= SlottedPage.slotCount(p)) {
           return null;
         }
-        return visibility.satisfiesDirty(p, SlottedPage.offset(p, tid.slot()), buf, tx);
+        if (state != null) {
+          state[0] = SlottedPage.state(p, tid.slot());
+        }
+        if (SlottedPage.state(p, tid.slot()) != SlottedPage.NORMAL) {
+          return null;
+        }
+        return fn.apply(p, SlottedPage.offset(p, tid.slot()), SlottedPage.length(p, tid.slot()), buf);
       } finally {
         buf.unlatch();
       }
@@ -76,10 +98,7 @@ public final class HeapVersions {
               continue;
             }
             boolean live = visibility.satisfiesDirty(p, off, buf, tx).visible();
-            int len = SlottedPage.length(p, s);
-            byte[] copy = new byte[len];
-            System.arraycopy(p, off, copy, 0, len);
-            consumer.accept(new HeapTuple(new Tid(block, s), copy, 0, len), live);
+            consumer.accept(copy(new Tid(block, s), p, off, SlottedPage.length(p, s)), live);
           }
         } finally {
           buf.unlatch();
@@ -93,30 +112,13 @@ public final class HeapVersions {
    * slot's line-pointer state goes to {@code state[0]} ({@code SlottedPage.UNUSED} past the end).
    */
   public HeapTuple anyVersion(int relation, Tid tid, int[] state) {
-    state[0] = SlottedPage.UNUSED;
-    if (tid.block() >= pool.blockCount(relation)) {
-      return null;
-    }
-    try (Buffer buf = pool.pin(new PageId(relation, tid.block()))) {
-      buf.latchShared();
-      try {
-        byte[] p = buf.data();
-        if (SlottedPage.isNew(p) || tid.slot() >= SlottedPage.slotCount(p)) {
-          return null;
-        }
-        state[0] = SlottedPage.state(p, tid.slot());
-        if (state[0] != SlottedPage.NORMAL) {
-          return null;
-        }
-        int off = SlottedPage.offset(p, tid.slot());
-        int len = SlottedPage.length(p, tid.slot());
-        byte[] copy = new byte[len];
-        System.arraycopy(p, off, copy, 0, len);
-        return new HeapTuple(tid, copy, 0, len);
-      } finally {
-        buf.unlatch();
-      }
-    }
+    return atVersion(relation, tid, state, (p, off, len, buf) -> copy(tid, p, off, len));
+  }
+
+  private static HeapTuple copy(Tid tid, byte[] p, int off, int len) {
+    byte[] copy = new byte[len];
+    System.arraycopy(p, off, copy, 0, len);
+    return new HeapTuple(tid, copy, 0, len);
   }
 
   private static boolean isVersion(byte[] p, int slot) {
