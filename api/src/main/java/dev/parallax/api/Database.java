@@ -62,13 +62,20 @@ public final class Database implements AutoCloseable {
     this.directoryLock = directoryLock;
     this.transactions = new TransactionManager(storage);
     this.heap = new Heap(storage, transactions.status());
-    BTree.registerRedo(storage);
+    dev.parallax.storage.btree.BTreeRedo btreeRedo = BTree.registerRedo(storage);
     this.recovery = storage.recover();
     transactions.afterRecovery(recovery);
     this.versions = new HeapVersions(storage.bufferPool(), heap.visibility());
     this.catalog = new Catalog(heap, storage.bufferPool(), transactions);
     catalog.onRelationDropped(indexTrees::remove);
     catalog.load();
+    // Splits a crash left without their downlink: searchable as they are, finished now.
+    for (dev.parallax.storage.PageId split : btreeRedo.incompleteSplits()) {
+      if (storage.bufferPool().relationExists(split.relation())) {
+        indexTrees.computeIfAbsent(split.relation(), r -> BTree.open(storage.bufferPool(), storage.wal(), r))
+            .finishIncompleteSplit(split.block());
+      }
+    }
     this.autovacuum = new Autovacuum(this, settings);
     autovacuum.start();
   }

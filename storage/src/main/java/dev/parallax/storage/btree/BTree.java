@@ -84,9 +84,14 @@ public final class BTree {
     }
   }
 
-  /** Registers the B+tree's replay; before {@link StorageEngine#recover()}. */
-  public static void registerRedo(StorageEngine storage) {
-    storage.registerRedo(ResourceManagers.BTREE, new BTreeRedo());
+  /**
+   * Registers the B+tree's replay; before {@link StorageEngine#recover()}. After recovery, pass
+   * the handler's {@link BTreeRedo#incompleteSplits} to {@link #finishIncompleteSplit}.
+   */
+  public static BTreeRedo registerRedo(StorageEngine storage) {
+    BTreeRedo redo = new BTreeRedo();
+    storage.registerRedo(ResourceManagers.BTREE, redo);
+    return redo;
   }
 
   /** Creates an empty tree in a new relation: a metapage and an empty root leaf; logged. */
@@ -520,5 +525,20 @@ public final class BTree {
   /** The current root as (level << 32 | block), read from the metapage. */
   long root() {
     return readMeta();
+  }
+
+  /**
+   * Finishes the split of {@code block} if it is still flagged incomplete (after recovery: a crash
+   * came between a split and its downlink). Returns whether there was one to finish.
+   */
+  public boolean finishIncompleteSplit(int block) {
+    Buffer buf = pin(block);
+    buf.latchShared();
+    if (SlottedPage.isNew(buf.data()) || !BTreePage.incompleteSplit(buf.data())) {
+      release(buf);
+      return false;
+    }
+    finishSplit(buf);
+    return true;
   }
 }

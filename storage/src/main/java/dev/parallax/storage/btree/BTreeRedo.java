@@ -5,7 +5,10 @@ import dev.parallax.storage.DataCorruptedException;
 import dev.parallax.storage.RedoContext;
 import dev.parallax.storage.RedoHandler;
 import dev.parallax.storage.SlottedPage;
+import dev.parallax.storage.PageId;
 import dev.parallax.storage.WalRecord;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * Replays B+tree records. A page argument is null when the page already reflects the record
@@ -14,9 +17,20 @@ import dev.parallax.storage.WalRecord;
  * completed.
  *
  * <p>A split replayed without the downlink insertion that followed it leaves the left page
- * flagged {@link BTreePage#INCOMPLETE_SPLIT}; the first writer that meets it finishes the split.
+ * flagged {@link BTreePage#INCOMPLETE_SPLIT}. Replay remembers such pages ({@link
+ * #incompleteSplits}) so that the database finishes them right after recovery; a flag from before
+ * the replay's start point (a checkpoint between the two records) is finished by the first writer
+ * that meets the page.
  */
 public final class BTreeRedo implements RedoHandler {
+  /** Left pages of splits replayed without their downlink yet; replay is single-threaded. */
+  private final Set<PageId> incompleteSplits = new LinkedHashSet<>();
+
+  /** The split pages replay left flagged INCOMPLETE_SPLIT, in log order. */
+  public Set<PageId> incompleteSplits() {
+    return Set.copyOf(incompleteSplits);
+  }
+
   @Override
   public void redo(WalRecord r, RedoContext ctx) {
     byte[] d = r.payload();
@@ -43,6 +57,7 @@ public final class BTreeRedo implements RedoHandler {
         clearChildFlag(r, ctx, 1);
       }
       case BTreeRecords.SPLIT -> {
+        incompleteSplits.add(r.pages()[0]);
         int pos = 0;
         for (int i = 0; i < 2; i++) {
           Buffer b = ctx.page(i);
@@ -86,8 +101,9 @@ public final class BTreeRedo implements RedoHandler {
     }
   }
 
-  private static void clearChildFlag(WalRecord r, RedoContext ctx, int index) {
+  private void clearChildFlag(WalRecord r, RedoContext ctx, int index) {
     if (r.pages().length > index) {
+      incompleteSplits.remove(r.pages()[index]);
       Buffer child = ctx.page(index);
       if (child != null) {
         BTreePage.setIncompleteSplit(child.data(), false);

@@ -4,6 +4,7 @@ import static dev.parallax.storage.btree.BTreeFixture.REL;
 import static dev.parallax.storage.btree.BTreeFixture.key;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parallax.storage.Buffer;
@@ -67,6 +68,79 @@ class BTreeRecoveryTest {
         found |= t == BTree.tid(i, 1);
       }
       assertEquals(want, found, "entry " + i);
+    }
+    again.close();
+  }
+
+  @Test
+  void recoveryNamesTheSplitsItLeftIncompleteAndTheyCanBeFinishedThen() {
+    StorageEngine e = open();
+    BTree tree = BTree.create(e.bufferPool(), e.wal(), REL);
+    for (int i = 0; i < 300; i++) {
+      tree.insert(key(i, 100), BTree.tid(i, 1));
+    }
+    // a crash between a split record and its downlink record: replay the split, not the downlink
+    int leaf;
+    try (Buffer b = e.bufferPool().pin(new PageId(REL, (int) (tree.root() & 0xFFFFFFFFL)))) {
+      b.latchShared();
+      try {
+        leaf = BTreePage.child(b.data(), BTreePage.count(b.data()) - 1); // the rightmost leaf
+      } finally {
+        b.unlatch();
+      }
+    }
+    byte[] left;
+    byte[] right = new byte[SlottedPage.PAGE_SIZE];
+    int rightBlock;
+    try (Buffer lb = e.bufferPool().pin(new PageId(REL, leaf)); Buffer rb = e.bufferPool().extend(REL)) {
+      lb.latchExclusive();
+      rb.latchExclusive();
+      try {
+        // move the page's upper half to a new right sibling, as a split does, and log only that
+        byte[] p = lb.data();
+        rightBlock = rb.id().block();
+        int n = BTreePage.count(p);
+        int k = BTreePage.firstData(p) + (n - BTreePage.firstData(p)) / 2;
+        BTreePage.init(right, true, 0, BTreePage.rightLink(p));
+        for (int s = k; s < n; s++) {
+          byte[] it = BTreePage.item(p, s);
+          SlottedPage.insertOrdered(right, s - k, it, 0, it.length);
+        }
+        byte[] sep = BTreePage.item(p, k);
+        left = new byte[SlottedPage.PAGE_SIZE];
+        BTreePage.init(left, true, 0, rightBlock);
+        BTreePage.setIncompleteSplit(left, true);
+        SlottedPage.insertOrdered(left, 0, sep, 0, sep.length);
+        for (int s = BTreePage.firstData(p); s < k; s++) {
+          byte[] it = BTreePage.item(p, s);
+          SlottedPage.insertOrdered(left, s - BTreePage.firstData(p) + 1, it, 0, it.length);
+        }
+        System.arraycopy(left, 12, p, 12, SlottedPage.PAGE_SIZE - 12);
+        System.arraycopy(right, 12, rb.data(), 12, SlottedPage.PAGE_SIZE - 12);
+        e.wal().logPageChange(new Buffer[] {lb, rb}, ResourceManagers.BTREE, BTreeRecords.SPLIT, 0,
+            BTreeRecords.images(p, rb.data()));
+      } finally {
+        rb.unlatch();
+        lb.unlatch();
+      }
+    }
+    e.wal().flush(e.wal().insertPosition());
+    StorageTesting.crash(e);
+
+    StorageEngine again = StorageEngine.open(dir, SETTINGS);
+    BTreeRedo redo = BTree.registerRedo(again);
+    again.recover();
+    assertEquals(java.util.Set.of(new PageId(REL, leaf)), redo.incompleteSplits());
+    BTree reopened = BTree.open(again.bufferPool(), again.wal(), REL);
+    assertEquals(1, reopened.check().incompleteSplits());
+    assertTrue(reopened.finishIncompleteSplit(leaf));
+    assertFalse(reopened.finishIncompleteSplit(leaf), "finished once");
+    BTreeCheck.Report r = reopened.check();
+    assertTrue(r.ok(), r.problems().toString());
+    assertEquals(0, r.incompleteSplits());
+    assertEquals(300, r.leafEntries());
+    for (int i = 0; i < 300; i++) {
+      assertArrayEquals(new long[] {BTree.tid(i, 1)}, reopened.lookup(key(i, 100)), "key " + i);
     }
     again.close();
   }
