@@ -1,5 +1,12 @@
 package dev.parallax.api;
 
+import dev.parallax.executor.exec.ExecContext;
+import dev.parallax.executor.exec.Executor;
+import dev.parallax.executor.exec.Explain;
+import dev.parallax.executor.exec.PlanState;
+import dev.parallax.executor.exec.QueryCursor;
+import dev.parallax.executor.plan.Plan;
+import dev.parallax.executor.plan.SeqScanPlan;
 import dev.parallax.mvcc.ColumnType;
 import dev.parallax.mvcc.HeapResult;
 import dev.parallax.mvcc.HeapScan;
@@ -56,6 +63,7 @@ public final class Session implements AutoCloseable {
   private boolean explicit;
   private boolean failed;
   private boolean closed;
+  private boolean openCursor;
   private long deadlockTimeoutMillis = LockWait.DEFAULT_DEADLOCK_TIMEOUT_MILLIS;
   private long lockTimeoutMillis;
   private long statementTimeoutMillis;
@@ -135,6 +143,7 @@ public final class Session implements AutoCloseable {
   public void commit() {
     checkUsable();
     requireExplicit("COMMIT");
+    checkNoOpenCursor();
     if (failed) {
       endTransaction(false);
       throw new DatabaseException(SqlState.IN_FAILED_TRANSACTION,
@@ -146,6 +155,7 @@ public final class Session implements AutoCloseable {
   public void rollback() {
     checkUsable();
     requireExplicit("ROLLBACK");
+    checkNoOpenCursor();
     endTransaction(false);
   }
 
@@ -423,6 +433,84 @@ public final class Session implements AutoCloseable {
     });
   }
 
+  // ---- plans ----------------------------------------------------------------------------------
+
+  /**
+   * Runs a physical plan (built with {@code dev.parallax.executor.plan.PlanBuilder}) as one
+   * statement with the given parameters; rows stream through the cursor. The statement (and, in
+   * autocommit, its transaction) lasts until the cursor is closed, and no other statement may run
+   * in this session meanwhile. Every relation the plan scans is locked ACCESS SHARE.
+   */
+  public QueryCursor run(Plan plan, Object... params) {
+    checkUsable();
+    checkNotFailed();
+    if (openCursor) {
+      throw new DatabaseException(SqlState.OBJECT_IN_USE, "a plan's cursor is still open in this session");
+    }
+    boolean auto = !explicit;
+    if (auto) {
+      tx = db.transactions().begin(db.settings().defaultIsolation(), false, lockOwner);
+    }
+    try {
+      long deadline = statementTimeoutMillis == 0 ? 0 : System.nanoTime() + statementTimeoutMillis * 1_000_000;
+      tx.setLockWait(new LockWait(LockWait.Policy.BLOCK, lockTimeoutMillis, deadline, deadlockTimeoutMillis));
+      tx.startStatement();
+      lockScanned(plan, tx);
+      QueryCursor cursor = Executor.open(plan, new ExecContext(db.heap(), tx, tx.statementSnapshot(), params, false));
+      openCursor = true;
+      cursor.onClose(ok -> {
+        openCursor = false;
+        if (ok) {
+          tx.commandCounterIncrement();
+          if (auto) {
+            endTransaction(true);
+          }
+        } else if (auto) {
+          endTransaction(false);
+        } else {
+          failed = true;
+        }
+      });
+      return cursor;
+    } catch (RuntimeException e) {
+      if (auto) {
+        endTransaction(false);
+      } else {
+        failed = true;
+      }
+      throw e;
+    }
+  }
+
+  /** EXPLAIN ANALYZE: runs the plan to the end and returns the tree with estimates and actual figures. */
+  public String explainAnalyze(Plan plan, Object... params) {
+    return statement(t -> {
+      lockScanned(plan, t);
+      PlanState root = Executor.start(plan, new ExecContext(db.heap(), t, t.statementSnapshot(), params, true));
+      try {
+        while (root.next() != null) {
+          // drain: the figures are what we want
+        }
+        return Explain.analyzed(root);
+      } finally {
+        root.end();
+      }
+    });
+  }
+
+  private void lockScanned(Plan plan, Transaction t) {
+    if (plan instanceof SeqScanPlan scan) {
+      if (!db.storage().bufferPool().relationExists(scan.relation())) {
+        throw new DatabaseException(SqlState.UNDEFINED_TABLE, "relation \"" + scan.table() + "\" does not exist");
+      }
+      db.transactions().locks().acquire(t.lockOwner(), LockTag.relation(scan.relation()), LockMode.ACCESS_SHARE,
+          t.lockWait());
+    }
+    for (Plan child : plan.children()) {
+      lockScanned(child, t);
+    }
+  }
+
   // ---- statement frame ------------------------------------------------------------------------
 
   @FunctionalInterface
@@ -433,6 +521,7 @@ public final class Session implements AutoCloseable {
   private <T> T statement(Body<T> body) {
     checkUsable();
     checkNotFailed();
+    checkNoOpenCursor();
     boolean auto = !explicit;
     if (auto) {
       tx = db.transactions().begin(db.settings().defaultIsolation(), false, lockOwner);
@@ -476,6 +565,12 @@ public final class Session implements AutoCloseable {
   private Table resolve(String name, Transaction t) {
     return db.catalog().lookup(name, t).orElseThrow(() ->
         new DatabaseException(SqlState.UNDEFINED_TABLE, "relation \"" + name + "\" does not exist"));
+  }
+
+  private void checkNoOpenCursor() {
+    if (openCursor) {
+      throw new DatabaseException(SqlState.OBJECT_IN_USE, "a plan's cursor is still open in this session: close it first");
+    }
   }
 
   private void requireExplicit(String what) {

@@ -56,6 +56,11 @@ public record Table(String name, int relation, List<Column> columns, List<Index>
     return out;
   }
 
+  /** The column types in order (what a scan plan of this table reads). */
+  public List<ColumnType> columnTypes() {
+    return List.of(types());
+  }
+
   ColumnType[] types() {
     ColumnType[] t = new ColumnType[columns.size()];
     for (int i = 0; i < t.length; i++) {

@@ -15,6 +15,10 @@ public final class SqlState {
   public static final String DUPLICATE_TABLE = "42P07";
   public static final String DUPLICATE_COLUMN = "42701";
   public static final String DATATYPE_MISMATCH = "42804";
+  public static final String UNDEFINED_FUNCTION = "42883";
+  public static final String SYNTAX_ERROR = "42601";
+  public static final String DIVISION_BY_ZERO = "22012";
+  public static final String PROTOCOL_VIOLATION = "08P01";
   public static final String INVALID_NAME = "42602";
   public static final String NOT_NULL_VIOLATION = "23502";
   public static final String UNIQUE_VIOLATION = "23505";

@@ -1,0 +1,54 @@
+package dev.parallax.executor.exec;
+
+import dev.parallax.executor.plan.AggPlan;
+import dev.parallax.executor.plan.LimitPlan;
+import dev.parallax.executor.plan.Plan;
+import dev.parallax.executor.plan.SeqScanPlan;
+import dev.parallax.executor.plan.SortPlan;
+import dev.parallax.executor.plan.ValuesPlan;
+import java.util.HashSet;
+import java.util.Set;
+
+/** Executor start: builds the state tree that mirrors a plan and initialises it. */
+public final class Executor {
+  private Executor() {}
+
+  /** Builds and initialises the state tree of {@code plan}; node ids must be unique. */
+  public static PlanState start(Plan plan, ExecContext ctx) {
+    checkIds(plan, new HashSet<>());
+    PlanState root = build(plan, ctx);
+    root.init();
+    return root;
+  }
+
+  /** A cursor over the plan's rows; closing it ends the execution. */
+  public static QueryCursor open(Plan plan, ExecContext ctx) {
+    return new QueryCursor(start(plan, ctx));
+  }
+
+  static PlanState build(Plan plan, ExecContext ctx) {
+    if (plan instanceof SeqScanPlan p) {
+      return new SeqScanState(p, ctx);
+    }
+    if (plan instanceof ValuesPlan p) {
+      return new ValuesState(p, ctx);
+    }
+    if (plan instanceof LimitPlan p) {
+      return new LimitState(p, ctx, build(p.child(), ctx));
+    }
+    if (plan instanceof SortPlan p) {
+      return new SortState(p, ctx, build(p.child(), ctx));
+    }
+    AggPlan p = (AggPlan) plan;
+    return new AggState(p, ctx, build(p.child(), ctx));
+  }
+
+  private static void checkIds(Plan plan, Set<Integer> seen) {
+    if (!seen.add(plan.id())) {
+      throw new IllegalArgumentException("plan node id " + plan.id() + " is used twice");
+    }
+    for (Plan c : plan.children()) {
+      checkIds(c, seen);
+    }
+  }
+}

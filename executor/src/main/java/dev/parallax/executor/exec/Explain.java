@@ -1,0 +1,71 @@
+package dev.parallax.executor.exec;
+
+import dev.parallax.executor.plan.AggPlan;
+import dev.parallax.executor.plan.Expr;
+import dev.parallax.executor.plan.LimitPlan;
+import dev.parallax.executor.plan.Plan;
+import dev.parallax.executor.plan.SortPlan;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * EXPLAIN in PostgreSQL's text layout: one line per node with the planner's estimates, and with
+ * ANALYZE the actual time to the first row and in total (milliseconds per loop), rows per loop and
+ * loops; details (filters, sort keys, rows removed) indented below.
+ */
+public final class Explain {
+  private Explain() {}
+
+  /** The plan with its estimates. */
+  public static String plan(Plan plan) {
+    StringBuilder out = new StringBuilder();
+    write(plan, null, 0, out);
+    return out.toString();
+  }
+
+  /** The plan with estimates and the actual figures of an execution that has run. */
+  public static String analyzed(PlanState root) {
+    StringBuilder out = new StringBuilder();
+    write(root.plan(), root, 0, out);
+    return out.toString();
+  }
+
+  private static void write(Plan p, PlanState s, int depth, StringBuilder out) {
+    String indent = depth == 0 ? "" : "  ".repeat(depth * 3 - 2) + "->  ";
+    String detail = "  ".repeat(depth * 3 + (depth == 0 ? 1 : 1));
+    out.append(indent).append(p.label());
+    out.append(String.format(Locale.ROOT, "  (cost=0.00..%.2f rows=%d width=%d)", p.estimatedCost(),
+        Math.round(p.estimatedRows()), p.outputTypes().size() * 8));
+    if (s != null) {
+      NodeMetrics m = s.metrics();
+      long loops = Math.max(1, m.loops());
+      out.append(String.format(Locale.ROOT, " (actual time=%.3f..%.3f rows=%d loops=%d)",
+          Math.max(0, m.startupNanos()) / 1e6 / loops, m.totalNanos() / 1e6 / loops, m.rows() / loops, m.loops()));
+    }
+    out.append('\n');
+    if (!p.quals().isEmpty()) {
+      out.append(detail).append(p instanceof AggPlan ? "Filter (HAVING): " : "Filter: ")
+          .append(p.quals().stream().map(Expr::toString).collect(Collectors.joining(" AND "))).append('\n');
+      if (s != null) {
+        out.append(detail).append("Rows Removed by Filter: ").append(s.metrics().removedByFilter()).append('\n');
+      }
+    }
+    if (p instanceof SortPlan sp) {
+      out.append(detail).append("Sort Key: ").append(sp.keys().stream()
+          .map(k -> k.expr() + (k.descending() ? " DESC" : "")).collect(Collectors.joining(", "))).append('\n');
+    }
+    if (p instanceof AggPlan ap) {
+      out.append(detail).append("Aggregates: ").append(ap.aggregates().stream().map(Object::toString)
+          .collect(Collectors.joining(", "))).append('\n');
+    }
+    if (p instanceof LimitPlan lp && lp.offset() > 0) {
+      out.append(detail).append("Offset: ").append(lp.offset()).append('\n');
+    }
+    if (s != null && s.metrics().pagesRead() > 0) {
+      out.append(detail).append("Pages: ").append(s.metrics().pagesRead()).append('\n');
+    }
+    for (int i = 0; i < p.children().size(); i++) {
+      write(p.children().get(i), s == null ? null : s.children().get(i), depth + 1, out);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package dev.parallax.executor.exec;
+
+import dev.parallax.executor.plan.LimitPlan;
+import java.util.List;
+
+/** Skips {@code offset} rows, then returns at most {@code limit}; stops pulling its child after. */
+final class LimitState extends PlanState {
+  private final LimitPlan limit;
+  private final PlanState child;
+  private long position;
+
+  LimitState(LimitPlan plan, ExecContext ctx, PlanState child) {
+    super(plan, ctx);
+    this.limit = plan;
+    this.child = child;
+  }
+
+  @Override
+  public List<PlanState> children() {
+    return List.of(child);
+  }
+
+  @Override
+  protected void initNode() {
+    child.init();
+    position = 0;
+  }
+
+  @Override
+  protected TupleSlot produce() {
+    while (position < limit.offset()) {
+      if (child.next() == null) {
+        return null;
+      }
+      position++;
+    }
+    if (limit.limit() >= 0 && position >= limit.offset() + limit.limit()) {
+      return null;
+    }
+    TupleSlot row = child.next();
+    if (row != null) {
+      position++;
+    }
+    return row;
+  }
+
+  @Override
+  protected void rescanNode() {
+    child.rescan();
+    position = 0;
+  }
+
+  @Override
+  public void end() {
+    child.end();
+  }
+}

@@ -1,0 +1,135 @@
+package dev.parallax.executor.exec;
+
+import dev.parallax.executor.expr.ExprCompiler;
+import dev.parallax.executor.expr.ExprState;
+import dev.parallax.executor.plan.Expr;
+import dev.parallax.executor.plan.Plan;
+import java.util.List;
+
+/**
+ * The run-time counterpart of one plan node: built by {@link Executor#start}, mirroring the plan
+ * tree. Subclasses produce input rows ({@link #produce}); this class applies the node's quals and
+ * target list and keeps its metrics, so every node filters and projects the same way.
+ *
+ * <p>Lifecycle: {@code init} (once, children first), {@code next} until it returns null,
+ * {@code rescan} to start over (a nested loop's inner side), {@code end} to release resources.
+ */
+public abstract class PlanState {
+  protected final Plan plan;
+  protected final ExecContext ctx;
+  final NodeMetrics metrics = new NodeMetrics();
+  private ExprState[] quals;
+  private ExprState[] targets;
+  private int[] plainColumns;
+  private VirtualSlot projected;
+
+  protected PlanState(Plan plan, ExecContext ctx) {
+    this.plan = plan;
+    this.ctx = ctx;
+  }
+
+  public Plan plan() {
+    return plan;
+  }
+
+  public NodeMetrics metrics() {
+    return metrics;
+  }
+
+  public abstract List<PlanState> children();
+
+  /** Compiles the quals and target list; subclasses initialise themselves and their children after. */
+  public void init() {
+    List<Expr> q = plan.quals();
+    quals = new ExprState[q.size()];
+    for (int i = 0; i < quals.length; i++) {
+      quals[i] = new ExprState(ExprCompiler.compile(q.get(i)), ctx.params());
+    }
+    List<Expr> tl = plan.targetList();
+    if (tl != null) {
+      targets = new ExprState[tl.size()];
+      plainColumns = new int[tl.size()];
+      boolean allPlain = true;
+      for (int i = 0; i < targets.length; i++) {
+        targets[i] = new ExprState(ExprCompiler.compile(tl.get(i)), ctx.params());
+        if (tl.get(i) instanceof Expr.Column c) {
+          plainColumns[i] = c.index();
+        } else {
+          allPlain = false;
+        }
+      }
+      if (!allPlain) {
+        plainColumns = null;
+      }
+      projected = new VirtualSlot(targets.length);
+    }
+    metrics.loops++;
+    initNode();
+  }
+
+  protected abstract void initNode();
+
+  /** The next input row of this node (before its quals and target list), or null at the end. */
+  protected abstract TupleSlot produce();
+
+  /** The next output row, or null at the end. */
+  public final TupleSlot next() {
+    long start = ctx.analyze() ? System.nanoTime() : 0;
+    TupleSlot out = null;
+    while (true) {
+      TupleSlot in = produce();
+      if (in == null) {
+        break;
+      }
+      if (passes(in)) {
+        out = targets == null ? in : project(in);
+        break;
+      }
+      metrics.removedByFilter++;
+    }
+    if (ctx.analyze()) {
+      long now = System.nanoTime();
+      metrics.totalNanos += now - start;
+      if (out != null && metrics.startupNanos < 0) {
+        metrics.startupNanos = metrics.totalNanos;
+      }
+    }
+    if (out != null) {
+      metrics.rows++;
+    }
+    return out;
+  }
+
+  private boolean passes(TupleSlot in) {
+    for (ExprState q : quals) {
+      if (!q.test(in)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private TupleSlot project(TupleSlot in) {
+    if (plainColumns != null) {
+      for (int i = 0; i < plainColumns.length; i++) {
+        projected.set(i, in.get(plainColumns[i]));
+      }
+    } else {
+      for (int i = 0; i < targets.length; i++) {
+        projected.set(i, targets[i].value(in));
+      }
+    }
+    return projected;
+  }
+
+  /** Starts the node over from its first row. */
+  public void rescan() {
+    metrics.loops++;
+    rescanNode();
+  }
+
+  protected abstract void rescanNode();
+
+  /** Releases what the node holds; children too. */
+  public abstract void end();
+}

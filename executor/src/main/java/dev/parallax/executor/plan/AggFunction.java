@@ -1,0 +1,10 @@
+package dev.parallax.executor.plan;
+
+/** The aggregate functions the executor computes. */
+public enum AggFunction {
+  COUNT, SUM, AVG, MIN, MAX;
+
+  public String sqlName() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

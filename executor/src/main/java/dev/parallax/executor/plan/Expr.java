@@ -1,0 +1,200 @@
+package dev.parallax.executor.plan;
+
+import dev.parallax.mvcc.ColumnType;
+import dev.parallax.storage.DatabaseException;
+import dev.parallax.storage.SqlState;
+import java.util.List;
+
+/**
+ * An expression of a plan: immutable, typed, and compiled once per execution into a flat
+ * program ({@code expr.ExprCompiler}). Column indexes refer to the input row of the node that
+ * evaluates the expression. Every node checks its operand types when built, so a type mismatch is
+ * a 42804 at plan construction, never at run time.
+ */
+public sealed interface Expr {
+  /** The SQL type of the value (BOOLEAN for predicates). */
+  ColumnType type();
+
+  /** Column {@code index} of the input row. */
+  record Column(int index, ColumnType type) implements Expr {
+    @Override
+    public String toString() {
+      return "$" + index;
+    }
+  }
+
+  /** A constant; {@code value} null is SQL NULL of {@code type}. */
+  record Constant(Object value, ColumnType type) implements Expr {
+    public Constant {
+      if (value != null && !type.javaType().isInstance(value)) {
+        throw new DatabaseException(SqlState.DATATYPE_MISMATCH, "constant " + value + " is not of type " + type.sqlName());
+      }
+    }
+
+    @Override
+    public String toString() {
+      return value == null ? "NULL" : value instanceof String s ? "'" + s + "'" : String.valueOf(value);
+    }
+  }
+
+  /** External parameter {@code index} (0-based) of the statement, of the given type. */
+  record Param(int index, ColumnType type) implements Expr {
+    @Override
+    public String toString() {
+      return "$p" + (index + 1);
+    }
+  }
+
+  /** {@code left op right}: arithmetic of two operands of one numeric type, or a comparison. */
+  record Binary(BinaryOp op, Expr left, Expr right) implements Expr {
+    public Binary {
+      if (left.type() != right.type()) {
+        throw new DatabaseException(SqlState.UNDEFINED_FUNCTION, "operator does not exist: " + left.type().sqlName()
+            + " " + op.symbol() + " " + right.type().sqlName());
+      }
+      if (!op.isComparison() && !isNumeric(left.type())) {
+        throw new DatabaseException(SqlState.UNDEFINED_FUNCTION, "operator does not exist: " + left.type().sqlName()
+            + " " + op.symbol() + " " + right.type().sqlName());
+      }
+    }
+
+    @Override
+    public ColumnType type() {
+      return op.isComparison() ? ColumnType.BOOLEAN : left.type();
+    }
+
+    @Override
+    public String toString() {
+      return "(" + left + " " + op.symbol() + " " + right + ")";
+    }
+  }
+
+  record Not(Expr arg) implements Expr {
+    public Not {
+      requireBoolean(arg, "NOT");
+    }
+
+    @Override
+    public ColumnType type() {
+      return ColumnType.BOOLEAN;
+    }
+
+    @Override
+    public String toString() {
+      return "(NOT " + arg + ")";
+    }
+  }
+
+  /** AND of two or more predicates, three-valued, evaluated left to right with short-circuit. */
+  record And(List<Expr> args) implements Expr {
+    public And {
+      args = List.copyOf(args);
+      args.forEach(a -> requireBoolean(a, "AND"));
+    }
+
+    @Override
+    public ColumnType type() {
+      return ColumnType.BOOLEAN;
+    }
+
+    @Override
+    public String toString() {
+      return "(" + String.join(" AND ", args.stream().map(String::valueOf).toList()) + ")";
+    }
+  }
+
+  record Or(List<Expr> args) implements Expr {
+    public Or {
+      args = List.copyOf(args);
+      args.forEach(a -> requireBoolean(a, "OR"));
+    }
+
+    @Override
+    public ColumnType type() {
+      return ColumnType.BOOLEAN;
+    }
+
+    @Override
+    public String toString() {
+      return "(" + String.join(" OR ", args.stream().map(String::valueOf).toList()) + ")";
+    }
+  }
+
+  /** {@code arg IS [NOT] NULL}. */
+  record IsNull(Expr arg, boolean negated) implements Expr {
+    @Override
+    public ColumnType type() {
+      return ColumnType.BOOLEAN;
+    }
+
+    @Override
+    public String toString() {
+      return "(" + arg + (negated ? " IS NOT NULL)" : " IS NULL)");
+    }
+  }
+
+  /** One {@code WHEN condition THEN result} arm of a {@link Case}. */
+  record When(Expr condition, Expr result) {
+    public When {
+      requireBoolean(condition, "CASE WHEN");
+    }
+  }
+
+  /** {@code CASE WHEN ... THEN ... [ELSE otherwise] END}; a missing ELSE is NULL. */
+  record Case(List<When> whens, Expr otherwise) implements Expr {
+    public Case {
+      whens = List.copyOf(whens);
+      if (whens.isEmpty()) {
+        throw new DatabaseException(SqlState.SYNTAX_ERROR, "CASE needs at least one WHEN");
+      }
+      ColumnType t = whens.get(0).result().type();
+      for (When w : whens) {
+        if (w.result().type() != t) {
+          throw new DatabaseException(SqlState.DATATYPE_MISMATCH, "CASE types " + t.sqlName() + " and "
+              + w.result().type().sqlName() + " cannot be matched");
+        }
+      }
+      if (otherwise != null && otherwise.type() != t) {
+        throw new DatabaseException(SqlState.DATATYPE_MISMATCH, "CASE types " + t.sqlName() + " and "
+            + otherwise.type().sqlName() + " cannot be matched");
+      }
+    }
+
+    @Override
+    public ColumnType type() {
+      return whens.get(0).result().type();
+    }
+  }
+
+  /** The first argument that is not null, or null. */
+  record Coalesce(List<Expr> args) implements Expr {
+    public Coalesce {
+      args = List.copyOf(args);
+      if (args.isEmpty()) {
+        throw new DatabaseException(SqlState.SYNTAX_ERROR, "COALESCE needs at least one argument");
+      }
+      for (Expr a : args) {
+        if (a.type() != args.get(0).type()) {
+          throw new DatabaseException(SqlState.DATATYPE_MISMATCH, "COALESCE types " + args.get(0).type().sqlName()
+              + " and " + a.type().sqlName() + " cannot be matched");
+        }
+      }
+    }
+
+    @Override
+    public ColumnType type() {
+      return args.get(0).type();
+    }
+  }
+
+  static boolean isNumeric(ColumnType t) {
+    return t == ColumnType.INTEGER || t == ColumnType.BIGINT || t == ColumnType.DOUBLE || t == ColumnType.NUMERIC;
+  }
+
+  private static void requireBoolean(Expr e, String where) {
+    if (e.type() != ColumnType.BOOLEAN) {
+      throw new DatabaseException(SqlState.DATATYPE_MISMATCH, "argument of " + where + " must be type boolean, not type "
+          + e.type().sqlName());
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package dev.parallax.executor.plan;
+
+import dev.parallax.mvcc.ColumnType;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Builds physical plans directly (for tests, the demo, and the SQL planner to come), handing out
+ * node ids and rough estimates. Expression helpers are static: {@code col(0, BIGINT)},
+ * {@code lit(7)}, {@code eq(a, b)}, {@code and(p, q)} and so on.
+ */
+public final class PlanBuilder {
+  private int nextId = 1;
+
+  public SeqScanPlan seqScan(int relation, String table, List<ColumnType> types, List<Expr> quals, List<Expr> targets,
+      double estimatedRows) {
+    double rows = quals.isEmpty() ? estimatedRows : Math.max(1, estimatedRows / 3);
+    return new SeqScanPlan(nextId++, relation, table, types, quals, targets, rows, estimatedRows * 0.01);
+  }
+
+  public ValuesPlan values(List<ColumnType> types, List<Object[]> rows, List<Expr> quals, List<Expr> targets) {
+    return new ValuesPlan(nextId++, types, rows, quals, targets, rows.size(), rows.size() * 0.01);
+  }
+
+  public LimitPlan limit(Plan child, long limit, long offset) {
+    double rows = limit < 0 ? Math.max(0, child.estimatedRows() - offset) : Math.min(limit, child.estimatedRows());
+    return new LimitPlan(nextId++, child, limit, offset, rows, child.estimatedCost());
+  }
+
+  public SortPlan sort(Plan child, SortKey... keys) {
+    double n = Math.max(2, child.estimatedRows());
+    return new SortPlan(nextId++, child, Arrays.asList(keys), child.estimatedRows(),
+        child.estimatedCost() + n * Math.log(n) * 0.0025);
+  }
+
+  public AggPlan aggregate(Plan child, List<AggCall> aggregates, List<Expr> having, List<Expr> targets) {
+    return new AggPlan(nextId++, child, aggregates, having, targets, 1, child.estimatedCost() + child.estimatedRows() * 0.0025);
+  }
+
+  // ---- expressions ---------------------------------------------------------------------------
+
+  public static Expr.Column col(int index, ColumnType type) {
+    return new Expr.Column(index, type);
+  }
+
+  /** A constant whose type follows its Java class (Integer: integer, Long: bigint, ...). */
+  public static Expr.Constant lit(Object value) {
+    for (ColumnType t : ColumnType.values()) {
+      if (t.javaType().isInstance(value)) {
+        return new Expr.Constant(value, t);
+      }
+    }
+    throw new IllegalArgumentException("no SQL type for " + value);
+  }
+
+  public static Expr.Constant nullOf(ColumnType type) {
+    return new Expr.Constant(null, type);
+  }
+
+  public static Expr.Param param(int index, ColumnType type) {
+    return new Expr.Param(index, type);
+  }
+
+  public static Expr op(BinaryOp op, Expr a, Expr b) {
+    return new Expr.Binary(op, a, b);
+  }
+
+  public static Expr eq(Expr a, Expr b) {
+    return op(BinaryOp.EQ, a, b);
+  }
+
+  public static Expr lt(Expr a, Expr b) {
+    return op(BinaryOp.LT, a, b);
+  }
+
+  public static Expr gt(Expr a, Expr b) {
+    return op(BinaryOp.GT, a, b);
+  }
+
+  public static Expr add(Expr a, Expr b) {
+    return op(BinaryOp.ADD, a, b);
+  }
+
+  public static Expr mod(Expr a, Expr b) {
+    return op(BinaryOp.MOD, a, b);
+  }
+
+  public static Expr and(Expr... args) {
+    return new Expr.And(List.of(args));
+  }
+
+  public static Expr or(Expr... args) {
+    return new Expr.Or(List.of(args));
+  }
+
+  public static Expr not(Expr a) {
+    return new Expr.Not(a);
+  }
+
+  public static Expr isNull(Expr a) {
+    return new Expr.IsNull(a, false);
+  }
+}
