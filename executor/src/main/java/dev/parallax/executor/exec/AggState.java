@@ -1,26 +1,26 @@
 package dev.parallax.executor.exec;
 
-import dev.parallax.executor.expr.ExprCompiler;
 import dev.parallax.executor.expr.ExprState;
-import dev.parallax.executor.expr.Ordering;
 import dev.parallax.executor.plan.AggCall;
 import dev.parallax.executor.plan.AggPlan;
-import dev.parallax.mvcc.ColumnType;
-import dev.parallax.storage.DatabaseException;
-import dev.parallax.storage.SqlState;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Plain aggregation: consumes its child on the first call and returns one row of results (even
- * over no rows: count 0, the rest null), then the end. Sums of bigint switch to exact decimal
- * only when a long would overflow, so the common case stays on primitives.
+ * Aggregation: consumes its child on the first call. Plain (no GROUP BY) returns one row even
+ * over no input; grouped keeps a hash table of groups (first-seen order; nulls are one group)
+ * and returns one row per group. Each aggregate's argument and FILTER are compiled once; each
+ * group only holds its accumulators. In memory: the spill above work_mem is still to come.
  */
 final class AggState extends PlanState {
   private final AggPlan agg;
   private final PlanState child;
-  private boolean done;
+  private ExprState[] groupBy;
+  private ExprState[] args;
+  private ExprState[] filters;
+  private Iterator<Object[]> results;
 
   AggState(AggPlan plan, ExecContext ctx, PlanState child) {
     super(plan, ctx);
@@ -35,132 +35,83 @@ final class AggState extends PlanState {
 
   @Override
   protected void initNode() {
+    groupBy = new ExprState[agg.groupBy().size()];
+    for (int i = 0; i < groupBy.length; i++) {
+      groupBy[i] = compile(agg.groupBy().get(i));
+    }
+    List<AggCall> calls = agg.aggregates();
+    args = new ExprState[calls.size()];
+    filters = new ExprState[calls.size()];
+    for (int i = 0; i < args.length; i++) {
+      args[i] = calls.get(i).arg() == null ? null : compile(calls.get(i).arg());
+      filters[i] = calls.get(i).filter() == null ? null : compile(calls.get(i).filter());
+    }
     child.init();
-    done = false;
+    results = null;
   }
 
-  /** The running state of one aggregate. */
-  private static final class Accumulator {
-    final AggCall call;
-    final ExprState arg;
-    final ExprState filter;
-    long count;
-    long longSum;
-    BigDecimal bigSum;
-    double doubleSum;
-    Object extreme;
+  /** One group: its key values and one accumulator per aggregate. */
+  private record Group(Object[] key, Accumulator[] accumulators) {}
 
-    Accumulator(AggCall call, ExecContext ctx) {
-      this.call = call;
-      this.arg = call.arg() == null ? null : new ExprState(ExprCompiler.compile(call.arg()), ctx.params());
-      this.filter = call.filter() == null ? null : new ExprState(ExprCompiler.compile(call.filter()), ctx.params());
-    }
-
-    void add(TupleSlot row) {
-      if (filter != null && !filter.test(row)) {
-        return;
-      }
-      if (arg == null) {
-        count++;
-        return;
-      }
-      Object v = arg.value(row);
-      if (v == null) {
-        return;
-      }
-      count++;
-      switch (call.fn()) {
-        case COUNT -> { }
-        case SUM, AVG -> addToSum(v);
-        case MIN -> {
-          if (extreme == null || Ordering.compare(v, extreme, false) < 0) {
-            extreme = v;
-          }
+  private void compute() {
+    List<AggCall> calls = agg.aggregates();
+    Map<List<Object>, Group> groups = new LinkedHashMap<>();
+    Group plain = groupBy.length == 0 ? newGroup(new Object[0], calls) : null;
+    for (TupleSlot row = child.next(); row != null; row = child.next()) {
+      Group g = plain;
+      if (g == null) {
+        Object[] key = new Object[groupBy.length];
+        for (int i = 0; i < key.length; i++) {
+          key[i] = groupBy[i].value(row);
         }
-        case MAX -> {
-          if (extreme == null || Ordering.compare(v, extreme, false) > 0) {
-            extreme = v;
-          }
-        }
+        g = groups.computeIfAbsent(HashKey.of(key), k -> newGroup(key, calls));
       }
-    }
-
-    private void addToSum(Object v) {
-      if (v instanceof Double x) {
-        doubleSum += x;
-      } else if (v instanceof BigDecimal x) {
-        bigSum = bigSum == null ? x : bigSum.add(x);
-      } else {
-        long x = ((Number) v).longValue();
-        long r = longSum + x;
-        if (((longSum ^ r) & (x ^ r)) < 0) { // overflow: carry on exactly
-          bigSum = (bigSum == null ? BigDecimal.ZERO : bigSum).add(BigDecimal.valueOf(longSum)).add(BigDecimal.valueOf(x));
-          longSum = 0;
+      for (int i = 0; i < args.length; i++) {
+        if (filters[i] != null && !filters[i].test(row)) {
+          continue;
+        }
+        if (args[i] == null) {
+          g.accumulators()[i].addRow();
         } else {
-          longSum = r;
+          Object v = args[i].value(row);
+          if (v != null) {
+            g.accumulators()[i].add(v);
+          }
         }
       }
     }
+    List<Object[]> out = new java.util.ArrayList<>();
+    for (Group g : plain != null ? List.of(plain) : groups.values()) {
+      Object[] row = new Object[g.key().length + calls.size()];
+      System.arraycopy(g.key(), 0, row, 0, g.key().length);
+      for (int i = 0; i < calls.size(); i++) {
+        row[g.key().length + i] = g.accumulators()[i].result();
+      }
+      out.add(row);
+    }
+    results = out.iterator();
+  }
 
-    Object result() {
-      ColumnType t = call.resultType();
-      switch (call.fn()) {
-        case COUNT:
-          return count;
-        case MIN:
-        case MAX:
-          return extreme;
-        default:
-          break;
-      }
-      if (count == 0) {
-        return null;
-      }
-      if (t == ColumnType.DOUBLE) {
-        return call.fn() == dev.parallax.executor.plan.AggFunction.SUM ? doubleSum : doubleSum / count;
-      }
-      BigDecimal exact = (bigSum == null ? BigDecimal.ZERO : bigSum).add(BigDecimal.valueOf(longSum));
-      if (call.fn() == dev.parallax.executor.plan.AggFunction.AVG) {
-        return exact.divide(BigDecimal.valueOf(count), Math.max(16, exact.scale()), RoundingMode.HALF_UP);
-      }
-      if (t == ColumnType.BIGINT) {
-        try {
-          return exact.longValueExact();
-        } catch (ArithmeticException e) {
-          throw new DatabaseException(SqlState.NUMERIC_VALUE_OUT_OF_RANGE, "bigint out of range");
-        }
-      }
-      return exact;
+  private static Group newGroup(Object[] key, List<AggCall> calls) {
+    Accumulator[] acc = new Accumulator[calls.size()];
+    for (int i = 0; i < acc.length; i++) {
+      acc[i] = new Accumulator(calls.get(i));
     }
+    return new Group(key, acc);
   }
 
   @Override
   protected TupleSlot produce() {
-    if (done) {
-      return null;
+    if (results == null) {
+      compute();
     }
-    done = true;
-    List<AggCall> calls = agg.aggregates();
-    Accumulator[] acc = new Accumulator[calls.size()];
-    for (int i = 0; i < acc.length; i++) {
-      acc[i] = new Accumulator(calls.get(i), ctx);
-    }
-    for (TupleSlot row = child.next(); row != null; row = child.next()) {
-      for (Accumulator a : acc) {
-        a.add(row);
-      }
-    }
-    Object[] out = new Object[acc.length];
-    for (int i = 0; i < acc.length; i++) {
-      out[i] = acc[i].result();
-    }
-    return new VirtualSlot(out);
+    return results.hasNext() ? new VirtualSlot(results.next()) : null;
   }
 
   @Override
   protected void rescanNode() {
     child.rescan();
-    done = false;
+    results = null;
   }
 
   @Override

@@ -6,10 +6,18 @@ import dev.parallax.txn.Snapshot;
 
 /**
  * What every state node of one execution shares: the heap, the transaction and the statement's
- * snapshot, the external parameters, and whether to time each node (EXPLAIN ANALYZE).
+ * snapshot, the external parameters, whether to time each node (EXPLAIN ANALYZE), the internal
+ * parameters nodes pass down ({@link ExecParams}, mutable, one per execution) and how index
+ * trees are opened.
  */
-public record ExecContext(Heap heap, CurrentTransaction tx, Snapshot snapshot, Object[] params, boolean analyze) {
+public record ExecContext(Heap heap, CurrentTransaction tx, Snapshot snapshot, Object[] params, boolean analyze,
+    ExecParams execParams, java.util.function.IntFunction<dev.parallax.storage.btree.BTree> indexes) {
   public ExecContext {
     params = params == null ? new Object[0] : params.clone();
+    execParams = execParams == null ? new ExecParams() : execParams;
+  }
+
+  public ExecContext(Heap heap, CurrentTransaction tx, Snapshot snapshot, Object[] params, boolean analyze) {
+    this(heap, tx, snapshot, params, analyze, null, null);
   }
 }

@@ -1,6 +1,8 @@
 package dev.parallax.executor.exec;
 
 import dev.parallax.executor.plan.AggPlan;
+import dev.parallax.executor.plan.HashJoinPlan;
+import dev.parallax.executor.plan.NestLoopPlan;
 import dev.parallax.executor.plan.LimitPlan;
 import dev.parallax.executor.plan.Plan;
 import dev.parallax.executor.plan.SeqScanPlan;
@@ -38,6 +40,12 @@ public final class Executor {
     }
     if (plan instanceof SortPlan p) {
       return new SortState(p, ctx, build(p.child(), ctx));
+    }
+    if (plan instanceof NestLoopPlan p) {
+      return new NestLoopState(p, ctx, build(p.outer(), ctx), build(p.inner(), ctx));
+    }
+    if (plan instanceof HashJoinPlan p) {
+      return new HashJoinState(p, ctx, build(p.outer(), ctx), build(p.inner(), ctx));
     }
     AggPlan p = (AggPlan) plan;
     return new AggState(p, ctx, build(p.child(), ctx));

@@ -54,6 +54,21 @@ public final class Explain {
       out.append(detail).append("Sort Key: ").append(sp.keys().stream()
           .map(k -> k.expr() + (k.descending() ? " DESC" : "")).collect(Collectors.joining(", "))).append('\n');
     }
+    if (p instanceof dev.parallax.executor.plan.HashJoinPlan hj) {
+      StringBuilder cond = new StringBuilder();
+      for (int i = 0; i < hj.outerKeys().size(); i++) {
+        cond.append(i == 0 ? "" : " AND ").append(hj.outerKeys().get(i)).append(" = ").append(hj.innerKeys().get(i));
+      }
+      out.append(detail).append("Hash Cond: (").append(cond).append(")\n");
+    }
+    if (p instanceof dev.parallax.executor.plan.NestLoopPlan nl && !nl.joinQuals().isEmpty()) {
+      out.append(detail).append("Join Filter: ").append(nl.joinQuals().stream().map(Expr::toString)
+          .collect(Collectors.joining(" AND "))).append('\n');
+    }
+    if (p instanceof AggPlan ap && !ap.groupBy().isEmpty()) {
+      out.append(detail).append("Group Key: ").append(ap.groupBy().stream().map(Expr::toString)
+          .collect(Collectors.joining(", "))).append('\n');
+    }
     if (p instanceof AggPlan ap) {
       out.append(detail).append("Aggregates: ").append(ap.aggregates().stream().map(Object::toString)
           .collect(Collectors.joining(", "))).append('\n');

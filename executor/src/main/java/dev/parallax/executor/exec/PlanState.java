@@ -43,7 +43,7 @@ public abstract class PlanState {
     List<Expr> q = plan.quals();
     quals = new ExprState[q.size()];
     for (int i = 0; i < quals.length; i++) {
-      quals[i] = new ExprState(ExprCompiler.compile(q.get(i)), ctx.params());
+      quals[i] = compile(q.get(i));
     }
     List<Expr> tl = plan.targetList();
     if (tl != null) {
@@ -51,7 +51,7 @@ public abstract class PlanState {
       plainColumns = new int[tl.size()];
       boolean allPlain = true;
       for (int i = 0; i < targets.length; i++) {
-        targets[i] = new ExprState(ExprCompiler.compile(tl.get(i)), ctx.params());
+        targets[i] = compile(tl.get(i));
         if (tl.get(i) instanceof Expr.Column c) {
           plainColumns[i] = c.index();
         } else {
@@ -65,6 +65,40 @@ public abstract class PlanState {
     }
     metrics.loops++;
     initNode();
+    for (PlanState c : children()) {
+      paramDeps.or(c.paramDeps);
+    }
+    rememberParamVersions();
+  }
+
+  /** Internal parameters this node or any node below it reads. */
+  final java.util.BitSet paramDeps = new java.util.BitSet();
+  private long[] seenVersions = new long[0];
+
+  /** Compiles an expression of this node, noting the internal parameters it reads. */
+  protected final ExprState compile(Expr e) {
+    dev.parallax.executor.expr.ExprProgram p = ExprCompiler.compile(e);
+    for (int slot : p.execParams()) {
+      paramDeps.set(slot);
+    }
+    return new ExprState(p, ctx.params(), ctx.execParams());
+  }
+
+  private void rememberParamVersions() {
+    seenVersions = new long[paramDeps.length()];
+    for (int s = paramDeps.nextSetBit(0); s >= 0; s = paramDeps.nextSetBit(s + 1)) {
+      seenVersions[s] = ctx.execParams().version(s);
+    }
+  }
+
+  /** Whether an internal parameter this subtree reads changed since it last started. */
+  protected final boolean paramsChanged() {
+    for (int s = paramDeps.nextSetBit(0); s >= 0; s = paramDeps.nextSetBit(s + 1)) {
+      if (ctx.execParams().version(s) != seenVersions[s]) {
+        return true;
+      }
+    }
+    return false;
   }
 
   protected abstract void initNode();
@@ -126,6 +160,7 @@ public abstract class PlanState {
   public void rescan() {
     metrics.loops++;
     rescanNode();
+    rememberParamVersions();
   }
 
   protected abstract void rescanNode();

@@ -1,6 +1,5 @@
 package dev.parallax.executor.exec;
 
-import dev.parallax.executor.expr.ExprCompiler;
 import dev.parallax.executor.expr.ExprState;
 import dev.parallax.executor.expr.Ordering;
 import dev.parallax.executor.plan.SortKey;
@@ -12,7 +11,7 @@ import java.util.List;
 /**
  * Reads every row of its child, sorts them (stable) and returns them in order. The sort keys are
  * evaluated once per row, not once per comparison. A rescan re-reads the sorted rows without
- * running the child again (nothing below it can have changed: there are no parameters yet).
+ * running the child again, unless an internal parameter the child reads has changed.
  * In memory only for now: the spill to disk above work_mem is still to come.
  */
 final class SortState extends PlanState {
@@ -42,7 +41,7 @@ final class SortState extends PlanState {
     List<SortKey> keys = sort.keys();
     ExprState[] keyStates = new ExprState[keys.size()];
     for (int i = 0; i < keyStates.length; i++) {
-      keyStates[i] = new ExprState(ExprCompiler.compile(keys.get(i).expr()), ctx.params());
+      keyStates[i] = compile(keys.get(i).expr());
     }
     List<Object[][]> pairs = new ArrayList<>();
     for (TupleSlot s = child.next(); s != null; s = child.next()) {
@@ -79,7 +78,12 @@ final class SortState extends PlanState {
 
   @Override
   protected void rescanNode() {
-    position = 0;
+    if (child.paramsChanged()) {
+      child.rescan();
+      rows = null; // sort again: what is below us reads a parameter that changed
+    } else {
+      position = 0; // nothing below changed: re-read the sorted rows
+    }
   }
 
   @Override

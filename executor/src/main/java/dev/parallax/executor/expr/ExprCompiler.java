@@ -22,6 +22,7 @@ public final class ExprCompiler {
   private final List<Object[]> consts = new ArrayList<>();
   private final List<int[]> params = new ArrayList<>();
   private final List<ColumnType> paramTypes = new ArrayList<>();
+  private final java.util.Set<Integer> execParams = new java.util.TreeSet<>();
 
   private ExprCompiler() {}
 
@@ -58,7 +59,8 @@ public final class ExprCompiler {
       fastConstant = ((Number) k.value()).longValue();
     }
     return new ExprProgram(Arrays.copyOf(code, size), Math.max(registers, 1), result, e.type(), consts, params,
-        paramTypes, fast, fastColumn, fastCmp, fastConstant, maxColumn, e.toString());
+        paramTypes, fast, fastColumn, fastCmp, fastConstant, maxColumn, e.toString(),
+        execParams.stream().mapToInt(Integer::intValue).toArray());
   }
 
   private static boolean isIntegral(ColumnType t) {
@@ -106,6 +108,12 @@ public final class ExprCompiler {
       int r = registers++;
       params.add(new int[] {r, p.index()});
       paramTypes.add(p.type());
+      return r;
+    }
+    if (e instanceof Expr.OuterParam x) {
+      int r = registers++;
+      step(ExprProgram.FETCH_EXEC, x.slot(), ExprCompiler.kind(x.type()), r);
+      execParams.add(x.slot());
       return r;
     }
     if (e instanceof Expr.Binary b) {

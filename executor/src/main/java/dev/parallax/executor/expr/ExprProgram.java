@@ -38,6 +38,8 @@ public final class ExprProgram {
   static final int MOVE = 58;
   static final int JUMP_IF_NOT_NULL = 59;
   static final int SET_NULL = 60;
+  /** Reads internal parameter {@code a} into {@code dst}; {@code b} is the register kind. */
+  static final int FETCH_EXEC = 61;
 
   /** Fast-path kinds: decided at compile time, used instead of the loop where they apply. */
   static final int FAST_NONE = 0;
@@ -64,9 +66,13 @@ public final class ExprProgram {
   /** The highest input column the program reads, or -1. */
   final int maxColumn;
   private final String text;
+  /** The internal parameters the program reads. */
+  final int[] execParams;
 
   ExprProgram(int[] code, int registers, int result, ColumnType type, List<Object[]> consts, List<int[]> params,
-      List<ColumnType> paramTypes, int fast, int fastColumn, int fastCmp, long fastConstant, int maxColumn, String text) {
+      List<ColumnType> paramTypes, int fast, int fastColumn, int fastCmp, long fastConstant, int maxColumn, String text,
+      int[] execParams) {
+    this.execParams = execParams;
     this.code = code;
     this.registers = registers;
     this.result = result;
@@ -105,6 +111,11 @@ public final class ExprProgram {
 
   public int maxColumn() {
     return maxColumn;
+  }
+
+  /** The internal parameter slots the program reads (a rescan must notice when they change). */
+  public int[] execParams() {
+    return execParams.clone();
   }
 
   @Override

@@ -29,9 +29,18 @@ public final class ExprState {
   private final double[] d;
   private final Object[] o;
   private final boolean[] n;
+  private final dev.parallax.executor.exec.ExecParams exec;
 
   public ExprState(ExprProgram program, Object[] params) {
+    this(program, params, null);
+  }
+
+  public ExprState(ExprProgram program, Object[] params, dev.parallax.executor.exec.ExecParams exec) {
     this.p = program;
+    this.exec = exec;
+    if (program.execParams.length > 0 && exec == null) {
+      throw new IllegalStateException("expression " + program + " reads internal parameters but none were given");
+    }
     int r = program.registers;
     l = new long[r];
     d = new double[r];
@@ -189,6 +198,20 @@ public final class ExprState {
         case ExprProgram.SET_NULL:
           n[dst] = true;
           break;
+        case ExprProgram.FETCH_EXEC: {
+          Object v = exec.get(a);
+          n[dst] = v == null;
+          if (v != null) {
+            if (b == 'L') {
+              l[dst] = v instanceof Boolean bool ? (bool ? 1 : 0) : ((Number) v).longValue();
+            } else if (b == 'D') {
+              d[dst] = (Double) v;
+            } else {
+              o[dst] = v;
+            }
+          }
+          break;
+        }
         default:
           if (n[a] || n[b]) {
             n[dst] = true;

@@ -4,22 +4,27 @@ import dev.parallax.mvcc.ColumnType;
 import java.util.List;
 
 /**
- * Plain aggregation (no GROUP BY): one output row of the aggregates over every input row, even
- * when there is none (count 0, the others null). The aggregates' results form this node's input
- * row for {@code quals} (HAVING) and {@code targetList}.
+ * Aggregation. Without {@code groupBy}: one row of the aggregates over every input row, even when
+ * there is none (count 0, the others null). With it: one row per distinct group (hashed; nulls
+ * form one group, as in PostgreSQL), none over no input. The group values followed by the
+ * aggregates' results form this node's input row for {@code quals} (HAVING) and
+ * {@code targetList}.
  */
-public record AggPlan(int id, Plan child, List<AggCall> aggregates, List<Expr> quals, List<Expr> targetList,
-    double estimatedRows, double estimatedCost) implements Plan {
+public record AggPlan(int id, Plan child, List<Expr> groupBy, List<AggCall> aggregates, List<Expr> quals,
+    List<Expr> targetList, double estimatedRows, double estimatedCost) implements Plan {
   public AggPlan {
+    groupBy = List.copyOf(groupBy);
     aggregates = List.copyOf(aggregates);
     quals = List.copyOf(quals);
     targetList = targetList == null ? null : List.copyOf(targetList);
   }
 
-  /** The types of the aggregates' results, which quals and the target list see. */
+  /** The group columns' and the aggregates' types, which quals and the target list see. */
   @Override
   public List<ColumnType> inputTypes() {
-    return aggregates.stream().map(AggCall::resultType).toList();
+    List<ColumnType> out = new java.util.ArrayList<>(groupBy.stream().map(Expr::type).toList());
+    aggregates.forEach(a -> out.add(a.resultType()));
+    return out;
   }
 
   @Override
@@ -29,6 +34,6 @@ public record AggPlan(int id, Plan child, List<AggCall> aggregates, List<Expr> q
 
   @Override
   public String label() {
-    return "Aggregate";
+    return groupBy.isEmpty() ? "Aggregate" : "HashAggregate";
   }
 }

@@ -45,6 +45,17 @@ public sealed interface Expr {
     }
   }
 
+  /**
+   * Internal parameter {@code slot}: a value set by a node above (a nested loop's outer row
+   * column), read each time the expression runs.
+   */
+  record OuterParam(int slot, ColumnType type) implements Expr {
+    @Override
+    public String toString() {
+      return "$x" + slot;
+    }
+  }
+
   /** {@code left op right}: arithmetic of two operands of one numeric type, or a comparison. */
   record Binary(BinaryOp op, Expr left, Expr right) implements Expr {
     public Binary {

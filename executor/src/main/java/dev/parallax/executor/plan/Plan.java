@@ -13,7 +13,7 @@ import java.util.List;
  * output row; null means "the input row as it is"), the planner's estimates, and the flags a
  * parallel planner needs.
  */
-public sealed interface Plan permits SeqScanPlan, ValuesPlan, LimitPlan, AggPlan, SortPlan {
+public sealed interface Plan permits SeqScanPlan, ValuesPlan, LimitPlan, AggPlan, SortPlan, NestLoopPlan, HashJoinPlan {
   int id();
 
   /** Predicates over the input row, all of which must be true. */

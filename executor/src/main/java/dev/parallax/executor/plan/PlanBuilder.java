@@ -34,7 +34,28 @@ public final class PlanBuilder {
   }
 
   public AggPlan aggregate(Plan child, List<AggCall> aggregates, List<Expr> having, List<Expr> targets) {
-    return new AggPlan(nextId++, child, aggregates, having, targets, 1, child.estimatedCost() + child.estimatedRows() * 0.0025);
+    return groupAggregate(child, List.of(), aggregates, having, targets);
+  }
+
+  public AggPlan groupAggregate(Plan child, List<Expr> groupBy, List<AggCall> aggregates, List<Expr> having,
+      List<Expr> targets) {
+    double rows = groupBy.isEmpty() ? 1 : Math.max(1, child.estimatedRows() / 10);
+    return new AggPlan(nextId++, child, groupBy, aggregates, having, targets, rows,
+        child.estimatedCost() + child.estimatedRows() * 0.0025);
+  }
+
+  public NestLoopPlan nestLoop(Plan outer, Plan inner, JoinType type, List<Expr> joinQuals, List<NestLoopPlan.NestParam> params,
+      List<Expr> quals, List<Expr> targets) {
+    double rows = Math.max(1, outer.estimatedRows() * Math.max(1, inner.estimatedRows()) / 10);
+    return new NestLoopPlan(nextId++, outer, inner, type, joinQuals, params, quals, targets, rows,
+        outer.estimatedCost() + outer.estimatedRows() * inner.estimatedCost());
+  }
+
+  public HashJoinPlan hashJoin(Plan outer, Plan inner, JoinType type, List<Expr> outerKeys, List<Expr> innerKeys,
+      List<Expr> joinQuals, List<Expr> quals, List<Expr> targets) {
+    return new HashJoinPlan(nextId++, outer, inner, type, outerKeys, innerKeys, joinQuals, quals, targets,
+        Math.max(outer.estimatedRows(), inner.estimatedRows()),
+        outer.estimatedCost() + inner.estimatedCost() + (outer.estimatedRows() + inner.estimatedRows()) * 0.01);
   }
 
   // ---- expressions ---------------------------------------------------------------------------

@@ -1,0 +1,99 @@
+package dev.parallax.executor.exec;
+
+import dev.parallax.executor.expr.Ordering;
+import dev.parallax.executor.plan.AggCall;
+import dev.parallax.executor.plan.AggFunction;
+import dev.parallax.mvcc.ColumnType;
+import dev.parallax.storage.DatabaseException;
+import dev.parallax.storage.SqlState;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/**
+ * The running state of one aggregate in one group. Sums of integers stay on a long until it
+ * would overflow, then carry on in exact decimal, so the common case has no allocation.
+ */
+final class Accumulator {
+  private final AggCall call;
+  private long count;
+  private long longSum;
+  private BigDecimal bigSum;
+  private double doubleSum;
+  private Object extreme;
+
+  Accumulator(AggCall call) {
+    this.call = call;
+  }
+
+  /** count(*): one more row. */
+  void addRow() {
+    count++;
+  }
+
+  /** A (non-null) argument value. */
+  void add(Object v) {
+    count++;
+    switch (call.fn()) {
+      case COUNT -> { }
+      case SUM, AVG -> addToSum(v);
+      case MIN -> {
+        if (extreme == null || Ordering.compare(v, extreme, false) < 0) {
+          extreme = v;
+        }
+      }
+      case MAX -> {
+        if (extreme == null || Ordering.compare(v, extreme, false) > 0) {
+          extreme = v;
+        }
+      }
+    }
+  }
+
+  private void addToSum(Object v) {
+    if (v instanceof Double x) {
+      doubleSum += x;
+    } else if (v instanceof BigDecimal x) {
+      bigSum = bigSum == null ? x : bigSum.add(x);
+    } else {
+      long x = ((Number) v).longValue();
+      long r = longSum + x;
+      if (((longSum ^ r) & (x ^ r)) < 0) { // overflow: carry on exactly
+        bigSum = (bigSum == null ? BigDecimal.ZERO : bigSum).add(BigDecimal.valueOf(longSum)).add(BigDecimal.valueOf(x));
+        longSum = 0;
+      } else {
+        longSum = r;
+      }
+    }
+  }
+
+  Object result() {
+    switch (call.fn()) {
+      case COUNT:
+        return count;
+      case MIN:
+      case MAX:
+        return extreme;
+      default:
+        break;
+    }
+    if (count == 0) {
+      return null;
+    }
+    ColumnType t = call.resultType();
+    if (t == ColumnType.DOUBLE) {
+      return call.fn() == AggFunction.SUM ? doubleSum : doubleSum / count;
+    }
+    BigDecimal exact = (bigSum == null ? BigDecimal.ZERO : bigSum).add(BigDecimal.valueOf(longSum));
+    if (call.fn() == AggFunction.AVG) {
+      return exact.divide(BigDecimal.valueOf(count), Math.max(16, exact.scale()), RoundingMode.HALF_UP);
+    }
+    if (t == ColumnType.BIGINT) {
+      try {
+        return exact.longValueExact();
+      } catch (ArithmeticException e) {
+        throw new DatabaseException(SqlState.NUMERIC_VALUE_OUT_OF_RANGE, "bigint out of range");
+      }
+    }
+    return exact;
+  }
+}

@@ -1,0 +1,116 @@
+package dev.parallax.executor.exec;
+
+import dev.parallax.executor.expr.ExprState;
+import dev.parallax.executor.plan.Expr;
+import dev.parallax.executor.plan.JoinType;
+import dev.parallax.executor.plan.NestLoopPlan;
+import java.util.List;
+
+/**
+ * For each outer row: set the internal parameters from it, rescan the inner side (which only
+ * re-runs what depends on a changed parameter), and emit the pairs passing the join quals; LEFT
+ * emits an unmatched outer row once with null inner columns, SEMI the first match only, ANTI only
+ * rows without one.
+ */
+final class NestLoopState extends PlanState {
+  private final NestLoopPlan join;
+  private final PlanState outer;
+  private final PlanState inner;
+  private ExprState[] joinQuals;
+  private JoinSlot slot;
+  private TupleSlot outerRow;
+  private boolean matched;
+  private boolean innerStarted;
+
+  NestLoopState(NestLoopPlan plan, ExecContext ctx, PlanState outer, PlanState inner) {
+    super(plan, ctx);
+    this.join = plan;
+    this.outer = outer;
+    this.inner = inner;
+  }
+
+  @Override
+  public List<PlanState> children() {
+    return List.of(outer, inner);
+  }
+
+  @Override
+  protected void initNode() {
+    List<Expr> jq = join.joinQuals();
+    joinQuals = new ExprState[jq.size()];
+    for (int i = 0; i < joinQuals.length; i++) {
+      joinQuals[i] = compile(jq.get(i));
+    }
+    outer.init();
+    inner.init();
+    slot = new JoinSlot(join.outer().outputTypes().size(), join.inner().outputTypes().size());
+    outerRow = null;
+  }
+
+  @Override
+  protected TupleSlot produce() {
+    while (true) {
+      if (outerRow == null) {
+        TupleSlot o = outer.next();
+        if (o == null) {
+          return null;
+        }
+        outerRow = VirtualSlot.of(o.toArray()); // the inner side runs before we are done with it
+        for (NestLoopPlan.NestParam p : join.params()) {
+          ctx.execParams().set(p.slot(), outerRow.get(p.outerColumn()));
+        }
+        if (innerStarted) {
+          inner.rescan();
+        }
+        innerStarted = true;
+        matched = false;
+      }
+      TupleSlot in = inner.next();
+      if (in == null) {
+        TupleSlot o = outerRow;
+        outerRow = null;
+        if (!matched && (join.type() == JoinType.LEFT || join.type() == JoinType.ANTI)) {
+          return slot.bind(o, null);
+        }
+        continue;
+      }
+      slot.bind(outerRow, in);
+      if (!passes(joinQuals, slot)) {
+        continue;
+      }
+      matched = true;
+      switch (join.type()) {
+        case SEMI -> {
+          TupleSlot o = outerRow;
+          outerRow = null;
+          return slot.bind(o, null);
+        }
+        case ANTI -> outerRow = null; // a match: this outer row is not returned
+        default -> {
+          return slot;
+        }
+      }
+    }
+  }
+
+  static boolean passes(ExprState[] quals, TupleSlot row) {
+    for (ExprState q : quals) {
+      if (!q.test(row)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  protected void rescanNode() {
+    outer.rescan();
+    outerRow = null;
+  }
+
+  @Override
+  public void end() {
+    outer.end();
+    inner.end();
+  }
+}
