@@ -247,6 +247,11 @@ public final class Database implements AutoCloseable {
     return indexTrees.computeIfAbsent(index.relation(), r -> BTree.open(storage.bufferPool(), storage.wal(), r));
   }
 
+  /** The tree of the index in {@code relation} (for plans, which name indexes by relation). */
+  BTree tree(int relation) {
+    return indexTrees.computeIfAbsent(relation, r -> BTree.open(storage.bufferPool(), storage.wal(), r));
+  }
+
   /** Registers a tree just built (so the first user does not re-read its metapage). */
   void treeBuilt(BTree tree) {
     indexTrees.put(tree.relation(), tree);

@@ -456,7 +456,7 @@ public final class Session implements AutoCloseable {
       tx.setLockWait(new LockWait(LockWait.Policy.BLOCK, lockTimeoutMillis, deadline, deadlockTimeoutMillis));
       tx.startStatement();
       lockScanned(plan, tx);
-      QueryCursor cursor = Executor.open(plan, new ExecContext(db.heap(), tx, tx.statementSnapshot(), params, false));
+      QueryCursor cursor = Executor.open(plan, context(tx, params, false));
       openCursor = true;
       cursor.onClose(ok -> {
         openCursor = false;
@@ -486,7 +486,7 @@ public final class Session implements AutoCloseable {
   public String explainAnalyze(Plan plan, Object... params) {
     return statement(t -> {
       lockScanned(plan, t);
-      PlanState root = Executor.start(plan, new ExecContext(db.heap(), t, t.statementSnapshot(), params, true));
+      PlanState root = Executor.start(plan, context(t, params, true));
       try {
         while (root.next() != null) {
           // drain: the figures are what we want
@@ -498,17 +498,30 @@ public final class Session implements AutoCloseable {
     });
   }
 
+  private ExecContext context(Transaction t, Object[] params, boolean analyze) {
+    return new ExecContext(db.heap(), t, t.statementSnapshot(), params, analyze, null, db::tree);
+  }
+
   private void lockScanned(Plan plan, Transaction t) {
     if (plan instanceof SeqScanPlan scan) {
-      if (!db.storage().bufferPool().relationExists(scan.relation())) {
-        throw new DatabaseException(SqlState.UNDEFINED_TABLE, "relation \"" + scan.table() + "\" does not exist");
+      lockRelation(scan.relation(), scan.table(), t);
+    }
+    if (plan instanceof dev.parallax.executor.plan.IndexScanPlan scan) {
+      lockRelation(scan.relation(), scan.table(), t);
+      if (!db.storage().bufferPool().relationExists(scan.indexRelation())) {
+        throw new DatabaseException(SqlState.UNDEFINED_OBJECT, "index \"" + scan.index() + "\" does not exist");
       }
-      db.transactions().locks().acquire(t.lockOwner(), LockTag.relation(scan.relation()), LockMode.ACCESS_SHARE,
-          t.lockWait());
     }
     for (Plan child : plan.children()) {
       lockScanned(child, t);
     }
+  }
+
+  private void lockRelation(int relation, String name, Transaction t) {
+    if (!db.storage().bufferPool().relationExists(relation)) {
+      throw new DatabaseException(SqlState.UNDEFINED_TABLE, "relation \"" + name + "\" does not exist");
+    }
+    db.transactions().locks().acquire(t.lockOwner(), LockTag.relation(relation), LockMode.ACCESS_SHARE, t.lockWait());
   }
 
   // ---- statement frame ------------------------------------------------------------------------

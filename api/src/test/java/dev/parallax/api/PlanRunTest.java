@@ -71,4 +71,74 @@ class PlanRunTest {
       assertEquals(1000, s.scan("t").size());
     }
   }
+
+  private static List<Object[]> drain(QueryCursor c) {
+    List<Object[]> out = new java.util.ArrayList<>();
+    try (c) {
+      while (c.next()) {
+        out.add(c.row());
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void indexScansAndAParameterisedNestedLoopThroughThePrimaryKey() {
+    try (Database db = Database.inMemory(DatabaseSettings.defaults().withAutovacuumIntervalMillis(0));
+         Session s = db.openSession()) {
+      Table t = s.createTable("k", List.of(Column.of("id", ColumnType.BIGINT), Column.of("grp", ColumnType.INTEGER),
+          Column.of("v", ColumnType.TEXT)), List.of("id"));
+      s.createIndex("k", List.of("grp", "id"), false);
+      s.begin();
+      for (long i = 0; i < 600; i++) {
+        s.insert("k", i, (int) (i % 10), "v" + i);
+      }
+      s.commit();
+      t = s.table("k").orElseThrow();
+      Index pkey = t.index("k_pkey").orElseThrow();
+      Index grp = t.index("k_grp_id_idx").orElseThrow();
+      PlanBuilder b = new PlanBuilder();
+      // grp = 3 AND id >= 300, backward, through (grp, id)
+      Plan range = b.indexScan(t.relation(), t.name(), t.columnTypes(), grp.relation(), grp.name(), List.of(1, 0),
+          List.of(lit(3), lit(300L)), true, List.of(lit(3)), true, false, false, List.of(), null, 30);
+      List<Object[]> rows = drain(s.run(range));
+      List<Long> ids = rows.stream().map(r -> (Long) r[0]).toList();
+      List<Long> want = new java.util.ArrayList<>();
+      for (long i = 599; i >= 300; i--) {
+        if (i % 10 == 3) {
+          want.add(i);
+        }
+      }
+      assertEquals(want, ids);
+      assertEquals(ids, s.indexScan("k", grp.name(), KeyRange.between(new Object[] {3, 300L}, new Object[] {3}), false)
+          .stream().map(r -> (Long) r.get("id")).toList(), "the plan agrees with the session's index scan");
+      // a NULL bound matches nothing, like "= NULL"
+      Plan nullBound = b.indexScan(t.relation(), t.name(), t.columnTypes(), pkey.relation(), pkey.name(), List.of(0),
+          List.of(param(0, ColumnType.BIGINT)), true, List.of(param(0, ColumnType.BIGINT)), true, true, false, List.of(), null, 1);
+      assertEquals(0, drain(s.run(nullBound, (Object) null)).size());
+      assertEquals(1, drain(s.run(nullBound, 42L)).size());
+      // for each outer key, a point lookup through the primary key with the key as internal parameter
+      Plan outer = b.values(List.of(ColumnType.BIGINT), List.of(new Object[] {5L}, new Object[] {77L}, new Object[] {9999L},
+          new Object[] {123L}), List.of(), null);
+      Plan inner = b.indexScan(t.relation(), t.name(), t.columnTypes(), pkey.relation(), pkey.name(), List.of(0),
+          List.of(new dev.parallax.executor.plan.Expr.OuterParam(0, ColumnType.BIGINT)), true,
+          List.of(new dev.parallax.executor.plan.Expr.OuterParam(0, ColumnType.BIGINT)), true, true, false, List.of(), null, 1);
+      Plan join = b.nestLoop(outer, inner, dev.parallax.executor.plan.JoinType.LEFT, List.of(),
+          List.of(new dev.parallax.executor.plan.NestLoopPlan.NestParam(0, 0)), List.of(),
+          List.of(col(0, ColumnType.BIGINT), col(3, ColumnType.TEXT)));
+      List<String> got = drain(s.run(join)).stream().map(java.util.Arrays::toString).toList();
+      assertEquals(List.of("[5, v5]", "[77, v77]", "[9999, null]", "[123, v123]"), got);
+      String explain = s.explainAnalyze(join);
+      assertTrue(explain.contains("Nested Loop Left Join") && explain.contains("Index Scan using k_pkey on k")
+          && explain.contains("loops=4"), explain);
+      // index-only: after vacuum the pages are all-visible and the heap is not visited
+      Plan only = b.indexScan(t.relation(), t.name(), t.columnTypes(), grp.relation(), grp.name(), List.of(1, 0),
+          List.of(lit(7)), true, List.of(lit(7)), true, true, true, List.of(), null, 60);
+      assertEquals(60, drain(s.run(only)).size());
+      db.vacuum();
+      String analyzed = s.explainAnalyze(only);
+      assertTrue(analyzed.contains("Index Only Scan using k_grp_id_idx on k") && analyzed.contains("Heap Fetches: 0"), analyzed);
+      assertEquals(List.of(7, 7L), java.util.Arrays.asList(drain(s.run(only)).get(0)));
+    }
+  }
 }

@@ -32,6 +32,9 @@ public final class Executor {
     if (plan instanceof SeqScanPlan p) {
       return new SeqScanState(p, ctx);
     }
+    if (plan instanceof dev.parallax.executor.plan.IndexScanPlan p) {
+      return new IndexScanState(p, ctx);
+    }
     if (plan instanceof ValuesPlan p) {
       return new ValuesState(p, ctx);
     }

@@ -50,6 +50,14 @@ public final class Explain {
         out.append(detail).append("Rows Removed by Filter: ").append(s.metrics().removedByFilter()).append('\n');
       }
     }
+    if (p instanceof dev.parallax.executor.plan.IndexScanPlan ip) {
+      out.append(detail).append("Index Cond: ").append(ip.lower() == null ? "(-inf" : (ip.lowerInclusive() ? "[" : "(")
+          + ip.lower()).append(", ").append(ip.upper() == null ? "+inf)" : ip.upper() + (ip.upperInclusive() ? "]" : ")"))
+          .append('\n');
+      if (s instanceof IndexScanState is && ip.indexOnly()) {
+        out.append(detail).append("Heap Fetches: ").append(is.heapFetches).append('\n');
+      }
+    }
     if (p instanceof SortPlan sp) {
       out.append(detail).append("Sort Key: ").append(sp.keys().stream()
           .map(k -> k.expr() + (k.descending() ? " DESC" : "")).collect(Collectors.joining(", "))).append('\n');

@@ -61,6 +61,8 @@ final class NestLoopState extends PlanState {
         }
         if (innerStarted) {
           inner.rescan();
+        } else {
+          inner.refreshParams(); // it was initialised before the first outer row set its parameters
         }
         innerStarted = true;
         matched = false;

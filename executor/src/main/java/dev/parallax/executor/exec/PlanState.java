@@ -165,6 +165,17 @@ public abstract class PlanState {
 
   protected abstract void rescanNode();
 
+  /**
+   * Before the first row: if an internal parameter this subtree reads was set after init (a
+   * nested loop sets them from its first outer row), start over with it. Not counted as a loop.
+   */
+  void refreshParams() {
+    if (paramsChanged()) {
+      rescanNode();
+      rememberParamVersions();
+    }
+  }
+
   /** Releases what the node holds; children too. */
   public abstract void end();
 }

@@ -18,6 +18,14 @@ public final class PlanBuilder {
     return new SeqScanPlan(nextId++, relation, table, types, quals, targets, rows, estimatedRows * 0.01);
   }
 
+  /** An index scan; {@code lower} / {@code upper} are leading-column values (null: open). */
+  public IndexScanPlan indexScan(int relation, String table, List<ColumnType> types, int indexRelation, String index,
+      List<Integer> keyColumns, List<Expr> lower, boolean lowerInclusive, List<Expr> upper, boolean upperInclusive,
+      boolean forward, boolean indexOnly, List<Expr> quals, List<Expr> targets, double estimatedRows) {
+    return new IndexScanPlan(nextId++, relation, table, types, indexRelation, index, keyColumns, lower, lowerInclusive,
+        upper, upperInclusive, forward, indexOnly, quals, targets, estimatedRows, 0.5 + estimatedRows * 0.01);
+  }
+
   public ValuesPlan values(List<ColumnType> types, List<Object[]> rows, List<Expr> quals, List<Expr> targets) {
     return new ValuesPlan(nextId++, types, rows, quals, targets, rows.size(), rows.size() * 0.01);
   }
