@@ -499,12 +499,25 @@ public final class Session implements AutoCloseable {
   }
 
   private ExecContext context(Transaction t, Object[] params, boolean analyze) {
-    return new ExecContext(db.heap(), t, t.statementSnapshot(), params, analyze, null, db::tree);
+    return new ExecContext(db.heap(), t, t.statementSnapshot(), params, analyze, null, db::tree,
+        relation -> new TableTarget(db, t, tableByRelation(relation, t)));
+  }
+
+  private Table tableByRelation(int relation, Transaction t) {
+    for (Table tab : db.catalog().tables(t)) {
+      if (tab.relation() == relation) {
+        return tab;
+      }
+    }
+    throw new DatabaseException(SqlState.UNDEFINED_TABLE, "relation " + relation + " does not exist");
   }
 
   private void lockScanned(Plan plan, Transaction t) {
     if (plan instanceof SeqScanPlan scan) {
       lockRelation(scan.relation(), scan.table(), t);
+    }
+    if (plan instanceof dev.parallax.executor.plan.ModifyTablePlan m) {
+      lockRelation(m.relation(), m.table(), t, LockMode.ROW_EXCLUSIVE);
     }
     if (plan instanceof dev.parallax.executor.plan.IndexScanPlan scan) {
       lockRelation(scan.relation(), scan.table(), t);
@@ -518,10 +531,14 @@ public final class Session implements AutoCloseable {
   }
 
   private void lockRelation(int relation, String name, Transaction t) {
+    lockRelation(relation, name, t, LockMode.ACCESS_SHARE);
+  }
+
+  private void lockRelation(int relation, String name, Transaction t, LockMode mode) {
     if (!db.storage().bufferPool().relationExists(relation)) {
       throw new DatabaseException(SqlState.UNDEFINED_TABLE, "relation \"" + name + "\" does not exist");
     }
-    db.transactions().locks().acquire(t.lockOwner(), LockTag.relation(relation), LockMode.ACCESS_SHARE, t.lockWait());
+    db.transactions().locks().acquire(t.lockOwner(), LockTag.relation(relation), mode, t.lockWait());
   }
 
   // ---- statement frame ------------------------------------------------------------------------

@@ -27,7 +27,8 @@ public record HeapResult(Code code, Tid newTid, long conflictingXid, Tid newCtid
   }
 
   static final HeapResult OK = new HeapResult(Code.OK, Tid.INVALID, 0, Tid.INVALID);
-  static final HeapResult INVISIBLE = new HeapResult(Code.INVISIBLE, Tid.INVALID, 0, Tid.INVALID);
+  /** "No version to change here" (also what a caller returns to skip a row). */
+  public static final HeapResult INVISIBLE = new HeapResult(Code.INVISIBLE, Tid.INVALID, 0, Tid.INVALID);
 
   static HeapResult of(Code code, long xid) {
     return new HeapResult(code, Tid.INVALID, xid, Tid.INVALID);

@@ -44,6 +44,9 @@ public final class Executor {
     if (plan instanceof SortPlan p) {
       return new SortState(p, ctx, build(p.child(), ctx));
     }
+    if (plan instanceof dev.parallax.executor.plan.ModifyTablePlan p) {
+      return new ModifyTableState(p, ctx, build(p.child(), ctx));
+    }
     if (plan instanceof NestLoopPlan p) {
       return new NestLoopState(p, ctx, build(p.outer(), ctx), build(p.inner(), ctx));
     }

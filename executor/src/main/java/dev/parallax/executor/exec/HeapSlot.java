@@ -29,6 +29,11 @@ final class HeapSlot implements TupleSlot {
   }
 
   @Override
+  public long rowIdentity() {
+    return dev.parallax.storage.btree.BTree.tid(tuple.tid().block(), tuple.tid().slot());
+  }
+
+  @Override
   public int columnCount() {
     return types.length;
   }

@@ -25,6 +25,11 @@ public interface TupleSlot {
     return ((Number) get(i)).doubleValue();
   }
 
+  /** The packed TID of the heap version this row is, or -1 if it is not one. */
+  default long rowIdentity() {
+    return -1;
+  }
+
   /** A copy of every column. */
   default Object[] toArray() {
     Object[] out = new Object[columnCount()];

@@ -110,6 +110,11 @@ public final class ExprCompiler {
       paramTypes.add(p.type());
       return r;
     }
+    if (e instanceof Expr.RowIdentity) {
+      int r = registers++;
+      step(ExprProgram.FETCH_ROWID, 0, 0, r);
+      return r;
+    }
     if (e instanceof Expr.OuterParam x) {
       int r = registers++;
       step(ExprProgram.FETCH_EXEC, x.slot(), ExprCompiler.kind(x.type()), r);

@@ -40,6 +40,8 @@ public final class ExprProgram {
   static final int SET_NULL = 60;
   /** Reads internal parameter {@code a} into {@code dst}; {@code b} is the register kind. */
   static final int FETCH_EXEC = 61;
+  /** The input row's heap version identity (packed TID) into {@code dst}, null if it has none. */
+  static final int FETCH_ROWID = 62;
 
   /** Fast-path kinds: decided at compile time, used instead of the loop where they apply. */
   static final int FAST_NONE = 0;

@@ -198,6 +198,12 @@ public final class ExprState {
         case ExprProgram.SET_NULL:
           n[dst] = true;
           break;
+        case ExprProgram.FETCH_ROWID: {
+          long id = slot.rowIdentity();
+          n[dst] = id < 0;
+          l[dst] = id;
+          break;
+        }
         case ExprProgram.FETCH_EXEC: {
           Object v = exec.get(a);
           n[dst] = v == null;

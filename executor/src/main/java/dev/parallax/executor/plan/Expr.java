@@ -56,6 +56,23 @@ public sealed interface Expr {
     }
   }
 
+  /**
+   * The identity of the heap version the input row came from (its TID, packed as a bigint), or
+   * NULL when the row is not a stored version: the hidden column UPDATE and DELETE locate their
+   * target by.
+   */
+  record RowIdentity() implements Expr {
+    @Override
+    public ColumnType type() {
+      return ColumnType.BIGINT;
+    }
+
+    @Override
+    public String toString() {
+      return "ctid";
+    }
+  }
+
   /** {@code left op right}: arithmetic of two operands of one numeric type, or a comparison. */
   record Binary(BinaryOp op, Expr left, Expr right) implements Expr {
     public Binary {

@@ -26,6 +26,12 @@ public final class PlanBuilder {
         upper, upperInclusive, forward, indexOnly, quals, targets, estimatedRows, 0.5 + estimatedRows * 0.01);
   }
 
+  public ModifyTablePlan modify(Plan child, ModifyTablePlan.Operation op, int relation, String table,
+      List<ColumnType> tableTypes, int rowIdColumn, List<Expr> newValues, List<Expr> returning) {
+    return new ModifyTablePlan(nextId++, child, op, relation, table, tableTypes, rowIdColumn, newValues, returning,
+        child.estimatedRows(), child.estimatedCost() + child.estimatedRows() * 0.01);
+  }
+
   public ValuesPlan values(List<ColumnType> types, List<Object[]> rows, List<Expr> quals, List<Expr> targets) {
     return new ValuesPlan(nextId++, types, rows, quals, targets, rows.size(), rows.size() * 0.01);
   }

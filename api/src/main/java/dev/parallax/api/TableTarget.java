@@ -1,0 +1,80 @@
+package dev.parallax.api;
+
+import dev.parallax.executor.exec.ModifyTarget;
+import dev.parallax.mvcc.ColumnType;
+import dev.parallax.mvcc.HeapResult;
+import dev.parallax.mvcc.HeapTuple;
+import dev.parallax.mvcc.Tid;
+import dev.parallax.storage.btree.BTree;
+import dev.parallax.txn.Transaction;
+import dev.parallax.txn.lock.LockWait;
+import dev.parallax.txn.lock.RowLockStrength;
+import java.util.function.UnaryOperator;
+
+/**
+ * A table as ModifyTable changes it: the same row operations as the session's own insert, update
+ * and delete (types and NOT NULL checked, every index maintained, unique keys enforced, concurrent
+ * changes handled by {@link RowChange}), for one transaction.
+ */
+final class TableTarget implements ModifyTarget {
+  private final Database db;
+  private final Transaction t;
+  private final Table table;
+  private final ColumnType[] types;
+
+  TableTarget(Database db, Transaction t, Table table) {
+    this.db = db;
+    this.t = t;
+    this.table = table;
+    this.types = table.types();
+  }
+
+  @Override
+  public long insert(Object[] row) {
+    Tid tid = db.heap().insert(table.relation(), t, RowValues.encode(table, row));
+    IndexMaintenance.addEntries(db, t, table, row, tid);
+    return BTree.tid(tid.block(), tid.slot());
+  }
+
+  private HeapTuple version(long tid) {
+    return db.heap().fetch(table.relation(), new Tid(BTree.tidBlock(tid), BTree.tidSlot(tid)), t.statementSnapshot(), t);
+  }
+
+  @Override
+  public Object[] update(long tid, UnaryOperator<Object[]> newRow) {
+    HeapTuple read = version(tid);
+    if (read == null) {
+      return null;
+    }
+    Object[][] written = new Object[1][];
+    HeapResult r = RowChange.apply(db, t, table, RowId.of(read), RowLockStrength.FOR_NO_KEY_UPDATE.tableMode(),
+        LockWait.Policy.BLOCK, (at, current) -> {
+          Object[] row = newRow.apply(current.values(types));
+          if (row == null) {
+            return HeapResult.INVISIBLE;
+          }
+          written[0] = row;
+          return db.heap().update(table.relation(), at, RowValues.encode(table, row), t);
+        });
+    if (r == null) {
+      return null;
+    }
+    IndexMaintenance.addEntries(db, t, table, written[0], r.newTid());
+    return written[0];
+  }
+
+  @Override
+  public Object[] delete(long tid) {
+    HeapTuple read = version(tid);
+    if (read == null) {
+      return null;
+    }
+    Object[][] old = new Object[1][];
+    HeapResult r = RowChange.apply(db, t, table, RowId.of(read), RowLockStrength.FOR_UPDATE.tableMode(),
+        LockWait.Policy.BLOCK, (at, current) -> {
+          old[0] = current.values(types);
+          return db.heap().delete(table.relation(), at, t);
+        });
+    return r == null ? null : old[0];
+  }
+}
