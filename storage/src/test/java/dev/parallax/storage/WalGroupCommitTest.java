@@ -119,7 +119,7 @@ class WalGroupCommitTest {
       e.crashForTesting();
       for (Thread t : ts) {
         t.join(30_000);
-        assertTrue(!t.isAlive(), "a committer still waits after the crash");
+        assertTrue(!t.isAlive(), () -> "a committer still waits after the crash: " + stackOf(t));
       }
       assertTrue(failures.isEmpty(), failures.toString());
     }
@@ -136,6 +136,14 @@ class WalGroupCommitTest {
       }
     });
     return (FileStorageEngine) e;
+  }
+
+  private static String stackOf(Thread t) {
+    StringBuilder b = new StringBuilder(t.getName());
+    for (StackTraceElement e : t.getStackTrace()) {
+      b.append("\n  at ").append(e);
+    }
+    return b.toString();
   }
 
   private static String missing(Set<Long> acked, Set<Long> replayed) {
