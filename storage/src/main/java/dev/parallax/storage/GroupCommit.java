@@ -24,6 +24,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * timer; it parks until half the average sync time has passed and then leads if nobody did, so
  * sessions that do not come back cost at most half a sync.
  *
+ * <p>Measured with 8 sessions on 2 cores: 7.9 commits per fsync, 59-66 us between the end of one
+ * fsync and the start of the next. Rejected: a designated next leader that parks and is woken by
+ * the cohort's last arrival (one more wake-up: 131 us between fsyncs); woken waiters waking the
+ * rest as a tree (the leader's unparks halved, the gap did not shrink). Not tried: a dedicated
+ * flusher thread, which costs a lone session two hand-offs per commit.
+ *
  * <h2>Invariants</h2>
  * <ul>
  *   <li>{@link #durable} only grows, and only to a position the syncer returned after its fsync
