@@ -27,11 +27,11 @@ import java.util.stream.Stream;
  * last changed before it (torn-write protection does not depend on timing).
  *
  * <h2>Group commit</h2>
- * {@link #flush} is leader / follower: a committer that finds no flush in progress becomes the
- * leader and writes and fsyncs everything appended so far; committers arriving meanwhile wait for
- * it and, woken together, mostly find their record already durable and return without an fsync
- * of their own. {@link WalStats} counts flush requests and
- * fsyncs, so the ratio is observable.
+ * {@link #flush} is {@link GroupCommit}: one committer at a time writes and fsyncs everything
+ * appended so far, the others park and are woken exactly when their record is durable; the next
+ * sync waits (briefly) for the committers the last one woke. Appends never wait for a sync: the
+ * leader copies the pending bytes under {@code insertLock} and writes the copy outside it.
+ * {@link WalStats} counts flush requests and fsyncs, so the ratio is observable.
  *
  * <h2>Asynchronous commit</h2>
  * With the setting on, commits do not wait; a writer thread flushes every
@@ -57,10 +57,7 @@ final class FileWal implements WriteAheadLog, ClockBufferPool.PoolLog {
   private volatile long insertPosVolatile;
 
   private final ReentrantLock flushLock = new ReentrantLock();
-  private volatile long flushedPos;
-  private final Object flushWaiters = new Object();
-  // guarded by flushWaiters: a leader is writing and syncing; others wait for it
-  private boolean flushInProgress;
+  private final GroupCommit group = new GroupCommit(this::writeAndSyncPending);
   // guarded by flushLock
   private final Map<Long, FileChannel> segments = new TreeMap<>();
 
@@ -71,6 +68,10 @@ final class FileWal implements WriteAheadLog, ClockBufferPool.PoolLog {
   private final LongAdder images = new LongAdder();
   private Thread writer;
   private volatile boolean closed;
+  // set by abandon() (a simulated crash): from then on nothing reaches the files
+  private volatile boolean abandoned;
+  // guarded by flushLock: a write or fsync failed; nothing after it can be durable
+  private boolean syncFailed;
 
   FileWal(Path directory, StorageSettings settings) {
     this.dir = directory.resolve("wal");
@@ -92,7 +93,7 @@ final class FileWal implements WriteAheadLog, ClockBufferPool.PoolLog {
       insertPosVolatile = position;
       pendingStart = position;
       pendingLength = 0;
-      flushedPos = position;
+      group.reset(position);
     } finally {
       insertLock.unlock();
     }
@@ -195,47 +196,27 @@ final class FileWal implements WriteAheadLog, ClockBufferPool.PoolLog {
 
   @Override
   public void flush(long lsn) {
-    if (lsn <= flushedPos) {
+    if (lsn <= group.durable()) {
       return;
     }
     flushRequests.increment();
-    // Followers wait on a monitor, not on flushLock: when the leader's fsync ends they all wake
-    // at once and find their records durable. Queueing on the lock instead woke them one by one,
-    // and each came back with a new commit alone, so groups stayed at about one commit per fsync.
-    boolean interrupted = false;
-    synchronized (flushWaiters) {
-      while (lsn > flushedPos && flushInProgress) {
-        try {
-          flushWaiters.wait();
-        } catch (InterruptedException e) {
-          interrupted = true; // a committer must not give up waiting for durability
-        }
-      }
-      if (lsn <= flushedPos) {
-        if (interrupted) {
-          Thread.currentThread().interrupt();
-        }
-        return;
-      }
-      flushInProgress = true;
-    }
-    try {
-      writeAndSyncPending();
-    } finally {
-      synchronized (flushWaiters) {
-        flushInProgress = false;
-        flushWaiters.notifyAll();
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    group.flush(lsn);
   }
 
-  /** The leader's part of {@link #flush}: writes and fsyncs everything appended so far. */
-  private void writeAndSyncPending() {
+  /**
+   * The leader's part of {@link #flush}: writes and fsyncs everything appended so far, returns
+   * the position now durable. Once the log is abandoned (a simulated crash) nothing more is
+   * written: bytes not durable at the crash are gone.
+   */
+  private long writeAndSyncPending() {
     flushLock.lock();
     try {
+      if (abandoned) {
+        throw new DatabaseException(SqlState.ADMIN_SHUTDOWN, "write-ahead log is closed");
+      }
+      if (syncFailed) {
+        throw new DatabaseException(SqlState.IO_ERROR, "an earlier write or fsync of the write-ahead log failed");
+      }
       byte[] chunk;
       long start;
       insertLock.lock();
@@ -251,15 +232,18 @@ final class FileWal implements WriteAheadLog, ClockBufferPool.PoolLog {
         insertLock.unlock();
       }
       if (chunk.length == 0) {
-        return;
+        return start;
       }
       Set<FileChannel> touched = writeRange(start, chunk);
       for (FileChannel ch : touched) {
-        ch.force(false);
+        ch.force(false); // fdatasync: the data and the file size, not the modification time
       }
       fsyncs.increment();
-      flushedPos = start + chunk.length;
+      return start + chunk.length;
     } catch (IOException e) {
+      // The copied bytes have left the pending buffer and the page cache may have dropped them:
+      // no later sync could make them durable, so none may claim to (the log stays failed).
+      syncFailed = true;
       throw FilePageStore.io("write the write-ahead log", e);
     } finally {
       flushLock.unlock();
@@ -384,7 +368,7 @@ final class FileWal implements WriteAheadLog, ClockBufferPool.PoolLog {
 
   @Override
   public long flushedPosition() {
-    return flushedPos;
+    return group.durable();
   }
 
   @Override
@@ -438,6 +422,7 @@ final class FileWal implements WriteAheadLog, ClockBufferPool.PoolLog {
 
   /** Simulated crash: stop, discard unflushed records, close files. */
   void abandon() {
+    abandoned = true;
     closed = true;
     if (writer != null) {
       writer.interrupt();
