@@ -93,10 +93,7 @@ final class ClockBufferPool implements BufferPool {
               f.unpin();
               throw failure;
             }
-            if (f.usage < MAX_USAGE) {
-              f.usage++;
-            }
-            hits.increment();
+            hit(f);
             return f;
           }
           f.unpin();
@@ -113,11 +110,11 @@ final class ClockBufferPool implements BufferPool {
       }
       Frame v = victim();
       v.loadState = Frame.LOADING;
-      v.id = id;
+      v.setId(id);
       v.dirty = false;
       v.usage = 1;
       if (map.putIfAbsent(id, v) != null) {
-        v.id = null;
+        v.setId(null);
         v.loadState = Frame.VALID;
         v.unpin();
         continue;
@@ -139,13 +136,26 @@ final class ClockBufferPool implements BufferPool {
     }
   }
 
+  /** Counts a pin that found its page buffered. */
+  void hit(Frame f) {
+    if (f.usage < MAX_USAGE) {
+      f.usage++;
+    }
+    hits.increment();
+  }
+
+  @Override
+  public FrameHints hints(int relation) {
+    return new FrameHints(this, relation);
+  }
+
   /** Takes an unpinned frame by clock sweep; returns it pinned once, unmapped, clean. */
   private Frame victim() {
     int n = frames.length;
     int busy = 0;
     while (true) {
       Frame f = frames[Math.floorMod(hand.getAndIncrement(), n)];
-      if (f.pins.get() != 0) {
+      if (f.pins() != 0) {
         if (++busy > n * 8) {
           throw new DatabaseException(SqlState.PROGRAM_LIMIT_EXCEEDED,
               "no unpinned buffers available (buffer pool of " + n + " frames)");
@@ -156,7 +166,7 @@ final class ClockBufferPool implements BufferPool {
         f.usage--;
         continue;
       }
-      if (!f.pins.compareAndSet(0, -1)) {
+      if (!f.casPins(0, -1)) {
         continue;
       }
       PageId old = f.id;
@@ -164,7 +174,7 @@ final class ClockBufferPool implements BufferPool {
         try {
           writeBack(f, old);
         } catch (RuntimeException e) {
-          f.pins.set(0);
+          f.setPins(0);
           throw e;
         }
       }
@@ -172,10 +182,10 @@ final class ClockBufferPool implements BufferPool {
         map.remove(old, f);
         evictions.increment();
       }
-      f.id = null;
+      f.setId(null);
       f.dirty = false;
       f.loadState = Frame.VALID;
-      f.pins.set(1);
+      f.setPins(1);
       return f;
     }
   }
@@ -236,7 +246,7 @@ final class ClockBufferPool implements BufferPool {
       int block = count.get();
       PageId id = new PageId(relation, block);
       java.util.Arrays.fill(v.data, (byte) 0);
-      v.id = id;
+      v.setId(id);
       v.loadState = Frame.VALID;
       v.dirty = true;
       v.usage = 1;
@@ -314,6 +324,8 @@ final class ClockBufferPool implements BufferPool {
       PageId id = f.id;
       if (id != null && id.relation() == relation) {
         f.dirty = false;
+        // Hints must not find it any more (the frame keeps its id until evicted, as before).
+        f.pageKey = Frame.NO_PAGE;
         map.remove(id, f);
       }
     }
@@ -340,7 +352,7 @@ final class ClockBufferPool implements BufferPool {
   int pinnedFrames() {
     int n = 0;
     for (Frame f : frames) {
-      if (f.pins.get() != 0) {
+      if (f.pins() != 0) {
         n++;
       }
     }

@@ -4,6 +4,7 @@ import dev.parallax.storage.Buffer;
 import dev.parallax.storage.BufferPool;
 import dev.parallax.storage.DataCorruptedException;
 import dev.parallax.storage.DatabaseException;
+import dev.parallax.storage.FrameHints;
 import dev.parallax.storage.PageId;
 import dev.parallax.storage.ResourceManagers;
 import dev.parallax.storage.SlottedPage;
@@ -71,6 +72,8 @@ public final class BTree {
   private final BufferPool pool;
   private final WriteAheadLog wal;
   private final int relation;
+  /** Frames of our pages by block: pins without a map lookup or a PageId per level. */
+  private final FrameHints hints;
   private final ReentrantLock[] uniqueStripes = new ReentrantLock[STRIPES];
   /** A root the search may start from (see the invariants): updated by our own root splits. */
   private volatile long cachedRoot;
@@ -79,6 +82,7 @@ public final class BTree {
     this.pool = pool;
     this.wal = wal;
     this.relation = relation;
+    this.hints = pool.hints(relation);
     for (int i = 0; i < STRIPES; i++) {
       uniqueStripes[i] = new ReentrantLock();
     }
@@ -169,7 +173,7 @@ public final class BTree {
   }
 
   Buffer pin(int block) {
-    return pool.pin(new PageId(relation, block));
+    return hints.pin(block);
   }
 
   private static void release(Buffer b) {
