@@ -2,7 +2,6 @@ package dev.parallax.storage;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * One buffer-pool frame; handed out as the {@link Buffer} of the page it currently holds.
@@ -23,7 +22,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>{@code loadState} tells pinners whether the page bytes are there yet: the thread that maps
  * a page to a frame reads it in, then publishes VALID (or FAILED on a checksum error).
  */
-final class Frame implements Buffer {
+final class Frame extends PageLatch implements Buffer {
   static final int LOADING = 0;
   static final int VALID = 1;
   static final int FAILED = 2;
@@ -45,10 +44,6 @@ final class Frame implements Buffer {
   /** Pin count and eviction state (see the class comment); accessed through {@link #PINS}. */
   @SuppressWarnings("unused")
   private volatile int pins;
-  final ReentrantReadWriteLock latch = new ReentrantReadWriteLock();
-  // The lock's views, held here so that latching does not read them through the lock object.
-  private final ReentrantReadWriteLock.ReadLock readLatch = latch.readLock();
-  private final ReentrantReadWriteLock.WriteLock writeLatch = latch.writeLock();
   final ClockBufferPool pool;
   /** The page held; written only while the frame is exclusively owned (pins == -1 or fresh). */
   volatile PageId id;
@@ -137,30 +132,6 @@ final class Frame implements Buffer {
   @Override
   public byte[] data() {
     return data;
-  }
-
-  @Override
-  public void latchShared() {
-    readLatch.lock();
-  }
-
-  @Override
-  public void latchExclusive() {
-    writeLatch.lock();
-  }
-
-  @Override
-  public boolean tryLatchExclusive() {
-    return writeLatch.tryLock();
-  }
-
-  @Override
-  public void unlatch() {
-    if (latch.isWriteLockedByCurrentThread()) {
-      writeLatch.unlock();
-    } else {
-      readLatch.unlock();
-    }
   }
 
   @Override
