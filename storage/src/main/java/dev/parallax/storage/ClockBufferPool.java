@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code putIfAbsent} (a racing loader of the same page loses and retries, so a page is never in
  * two frames) and reads it in. Extension publishes the new frame in the map before raising the
  * relation's block count, so nobody can read the new block from the store meanwhile.
+ * {@link FrameHints} skip the map for a remembered frame: they pin it and re-check its
+ * {@code pageKey} and load state, as a map lookup re-checks {@code id}.
  *
  * <h2>Invariants</h2>
  * <ul>

@@ -19,6 +19,8 @@ import java.lang.invoke.VarHandle;
  * remembered frame after pinning it without reading the {@link PageId} object; it is written
  * together with {@code id}, under the same exclusive ownership, by {@link #setId}.
  *
+ * <p>The content latch is inherited from {@link PageLatch}, so its state is in this object too.
+ *
  * <p>{@code loadState} tells pinners whether the page bytes are there yet: the thread that maps
  * a page to a frame reads it in, then publishes VALID (or FAILED on a checksum error).
  */
