@@ -11,6 +11,12 @@ public interface BufferPool {
   Buffer pin(PageId id);
 
   /**
+   * A cache of the frames holding the relation's pages, for pinning them by block number faster
+   * than {@link #pin} (see {@link FrameHints}). Each caller keeps its own.
+   */
+  FrameHints hints(int relation);
+
+  /**
    * Appends a new all-zero page to the relation and returns it pinned (not latched). The caller
    * initialises it (for example with {@link SlottedPage#init}) under the exclusive latch and logs
    * that. Concurrent extenders get distinct blocks.

@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code putIfAbsent} (a racing loader of the same page loses and retries, so a page is never in
  * two frames) and reads it in. Extension publishes the new frame in the map before raising the
  * relation's block count, so nobody can read the new block from the store meanwhile.
+ * {@link FrameHints} skip the map for a remembered frame: they pin it and re-check its
+ * {@code pageKey} and load state, as a map lookup re-checks {@code id}.
  *
  * <h2>Invariants</h2>
  * <ul>
@@ -93,10 +95,7 @@ final class ClockBufferPool implements BufferPool {
               f.unpin();
               throw failure;
             }
-            if (f.usage < MAX_USAGE) {
-              f.usage++;
-            }
-            hits.increment();
+            hit(f);
             return f;
           }
           f.unpin();
@@ -113,11 +112,11 @@ final class ClockBufferPool implements BufferPool {
       }
       Frame v = victim();
       v.loadState = Frame.LOADING;
-      v.id = id;
+      v.setId(id);
       v.dirty = false;
       v.usage = 1;
       if (map.putIfAbsent(id, v) != null) {
-        v.id = null;
+        v.setId(null);
         v.loadState = Frame.VALID;
         v.unpin();
         continue;
@@ -139,13 +138,26 @@ final class ClockBufferPool implements BufferPool {
     }
   }
 
+  /** Counts a pin that found its page buffered. */
+  void hit(Frame f) {
+    if (f.usage < MAX_USAGE) {
+      f.usage++;
+    }
+    hits.increment();
+  }
+
+  @Override
+  public FrameHints hints(int relation) {
+    return new FrameHints(this, relation);
+  }
+
   /** Takes an unpinned frame by clock sweep; returns it pinned once, unmapped, clean. */
   private Frame victim() {
     int n = frames.length;
     int busy = 0;
     while (true) {
       Frame f = frames[Math.floorMod(hand.getAndIncrement(), n)];
-      if (f.pins.get() != 0) {
+      if (f.pins() != 0) {
         if (++busy > n * 8) {
           throw new DatabaseException(SqlState.PROGRAM_LIMIT_EXCEEDED,
               "no unpinned buffers available (buffer pool of " + n + " frames)");
@@ -156,7 +168,7 @@ final class ClockBufferPool implements BufferPool {
         f.usage--;
         continue;
       }
-      if (!f.pins.compareAndSet(0, -1)) {
+      if (!f.casPins(0, -1)) {
         continue;
       }
       PageId old = f.id;
@@ -164,7 +176,7 @@ final class ClockBufferPool implements BufferPool {
         try {
           writeBack(f, old);
         } catch (RuntimeException e) {
-          f.pins.set(0);
+          f.setPins(0);
           throw e;
         }
       }
@@ -172,10 +184,10 @@ final class ClockBufferPool implements BufferPool {
         map.remove(old, f);
         evictions.increment();
       }
-      f.id = null;
+      f.setId(null);
       f.dirty = false;
       f.loadState = Frame.VALID;
-      f.pins.set(1);
+      f.setPins(1);
       return f;
     }
   }
@@ -236,7 +248,7 @@ final class ClockBufferPool implements BufferPool {
       int block = count.get();
       PageId id = new PageId(relation, block);
       java.util.Arrays.fill(v.data, (byte) 0);
-      v.id = id;
+      v.setId(id);
       v.loadState = Frame.VALID;
       v.dirty = true;
       v.usage = 1;
@@ -314,6 +326,8 @@ final class ClockBufferPool implements BufferPool {
       PageId id = f.id;
       if (id != null && id.relation() == relation) {
         f.dirty = false;
+        // Hints must not find it any more (the frame keeps its id until evicted, as before).
+        f.pageKey = Frame.NO_PAGE;
         map.remove(id, f);
       }
     }
@@ -340,7 +354,7 @@ final class ClockBufferPool implements BufferPool {
   int pinnedFrames() {
     int n = 0;
     for (Frame f : frames) {
-      if (f.pins.get() != 0) {
+      if (f.pins() != 0) {
         n++;
       }
     }

@@ -4,6 +4,7 @@ import dev.parallax.storage.Buffer;
 import dev.parallax.storage.BufferPool;
 import dev.parallax.storage.DataCorruptedException;
 import dev.parallax.storage.DatabaseException;
+import dev.parallax.storage.FrameHints;
 import dev.parallax.storage.PageId;
 import dev.parallax.storage.ResourceManagers;
 import dev.parallax.storage.SlottedPage;
@@ -71,6 +72,8 @@ public final class BTree {
   private final BufferPool pool;
   private final WriteAheadLog wal;
   private final int relation;
+  /** Frames of our pages by block: pins without a map lookup or a PageId per level. */
+  private final FrameHints hints;
   private final ReentrantLock[] uniqueStripes = new ReentrantLock[STRIPES];
   /** A root the search may start from (see the invariants): updated by our own root splits. */
   private volatile long cachedRoot;
@@ -79,6 +82,7 @@ public final class BTree {
     this.pool = pool;
     this.wal = wal;
     this.relation = relation;
+    this.hints = pool.hints(relation);
     for (int i = 0; i < STRIPES; i++) {
       uniqueStripes[i] = new ReentrantLock();
     }
@@ -174,7 +178,7 @@ public final class BTree {
   }
 
   Buffer pin(int block) {
-    return pool.pin(new PageId(relation, block));
+    return hints.pin(block);
   }
 
   private static void release(Buffer b) {
@@ -189,31 +193,48 @@ public final class BTree {
 
   /**
    * Descends to the leaf whose range holds {@code key} ({@code strict}: the leaf holding the
-   * largest items below {@code key}). {@code exclusive} latches the leaf exclusively. Also tracks
-   * the leaf's low bound (null for the leftmost leaf), which backward scans need. A null
-   * {@code key} stands for plus infinity: the rightmost leaf.
+   * largest items below {@code key}) and also returns the leaf's low bound (null for the
+   * leftmost leaf), which backward scans need. A null {@code key} stands for plus infinity: the
+   * rightmost leaf.
    */
-  Landing descend(byte[] key, boolean strict, boolean exclusive) {
+  Landing descendWithLow(byte[] key, boolean strict) {
+    byte[][] low = new byte[1][];
+    Buffer leaf = descend(key, strict, false, low);
+    return new Landing(leaf, low[0]);
+  }
+
+  /**
+   * Descends to the leaf whose range holds {@code key} (see {@link #descendWithLow}), pinned and
+   * latched; {@code exclusive} latches it exclusively. Lookups and inserts come this way: no
+   * low-bound copies, no allocation.
+   */
+  Buffer descend(byte[] key, boolean strict, boolean exclusive) {
+    return descend(key, strict, exclusive, null);
+  }
+
+  /** The descent; {@code low}, if not null, receives the leaf's low bound in {@code low[0]}. */
+  private Buffer descend(byte[] key, boolean strict, boolean exclusive, byte[][] low) {
     long root = cachedRoot;
     int block = (int) root;
     int level = (int) (root >>> 32);
-    byte[] low = null;
     Buffer buf = pin(block);
     latch(buf, exclusive && level == 0);
     while (true) {
       byte[] p = buf.data();
       while (!(exclusive && BTreePage.incompleteSplit(p)) && (key == null ? !BTreePage.isRightmost(p) : beyond(key, p, strict))) {
-        low = BTreePage.key(p, 0);
+        if (low != null) {
+          low[0] = BTreePage.key(p, 0);
+        }
         buf = moveRight(buf, exclusive && level == 0);
         p = buf.data();
       }
       if (BTreePage.isLeaf(p) || exclusive && BTreePage.incompleteSplit(p)) {
         // A writer stops at an unfinished split (the caller finishes it and starts again).
-        return new Landing(buf, low);
+        return buf;
       }
       int slot = key == null ? BTreePage.count(p) - 1 : BTreePage.childSlot(p, key, strict);
-      if (slot > BTreePage.firstData(p)) {
-        low = BTreePage.key(p, slot);
+      if (low != null && slot > BTreePage.firstData(p)) {
+        low[0] = BTreePage.key(p, slot);
       }
       int child = BTreePage.child(p, slot);
       level = BTreePage.level(p) - 1;
@@ -255,10 +276,11 @@ public final class BTree {
 
   /** The TIDs of the entries whose key starts with {@code prefix} (an equality lookup for a full key). */
   public long[] lookup(byte[] prefix) {
-    long[] out = new long[4];
+    // The usual answer is one TID: kept in a local, so that only the result array is allocated.
+    long first = 0;
+    long[] more = null;
     int n = 0;
-    Landing at = descend(prefix, false, false);
-    Buffer buf = at.leaf();
+    Buffer buf = descend(prefix, false, false);
     try {
       while (true) {
         byte[] p = buf.data();
@@ -266,21 +288,37 @@ public final class BTree {
         int s = BTreePage.lowerBound(p, prefix);
         for (; s < count; s++) {
           if (!BTreePage.startsWith(p, s, prefix)) {
-            return Arrays.copyOf(out, n);
+            return tids(first, more, n);
           }
-          if (n == out.length) {
-            out = Arrays.copyOf(out, n * 2);
+          long tid = BTreePage.tid(p, s);
+          if (n == 0) {
+            first = tid;
+          } else {
+            if (more == null) {
+              more = new long[8];
+              more[0] = first;
+            } else if (n == more.length) {
+              more = Arrays.copyOf(more, n * 2);
+            }
+            more[n] = tid;
           }
-          out[n++] = BTreePage.tid(p, s);
+          n++;
         }
         if (BTreePage.isRightmost(p) || !BTreePage.startsWith(p, 0, prefix)) {
-          return Arrays.copyOf(out, n);
+          return tids(first, more, n);
         }
         buf = moveRight(buf, false);
       }
     } finally {
       release(buf);
     }
+  }
+
+  private static long[] tids(long first, long[] more, int n) {
+    if (n <= 1) {
+      return n == 0 ? new long[0] : new long[] {first};
+    }
+    return more.length == n ? more : Arrays.copyOf(more, n);
   }
 
   // ---- insert ---------------------------------------------------------------------------------
@@ -333,8 +371,7 @@ public final class BTree {
    */
   private Buffer descendForWrite(byte[] item) {
     while (true) {
-      Landing at = descend(item, false, true);
-      Buffer leaf = at.leaf();
+      Buffer leaf = descend(item, false, true);
       if (!BTreePage.incompleteSplit(leaf.data())) {
         return leaf;
       }

@@ -69,7 +69,7 @@ public final class BTreeCursor {
       int slot;
       if (!started) {
         started = true;
-        buf = tree.descend(bounds.lower() == null ? new byte[0] : bounds.lower(), false, false).leaf();
+        buf = tree.descend(bounds.lower() == null ? new byte[0] : bounds.lower(), false, false);
         slot = bounds.lower() == null ? BTreePage.firstData(buf.data()) : BTreePage.lowerBound(buf.data(), bounds.lower());
       } else {
         buf = tree.pin(nextBlock);
@@ -86,7 +86,7 @@ public final class BTreeCursor {
       byte[] below = started ? nextBelow : bounds.backwardStart();
       boolean fromTop = !started && below == null;
       started = true;
-      BTree.Landing at = tree.descend(fromTop ? null : below, true, false);
+      BTree.Landing at = tree.descendWithLow(fromTop ? null : below, true);
       Buffer buf = at.leaf();
       try {
         byte[] p = buf.data();
