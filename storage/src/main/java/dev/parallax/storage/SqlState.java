@@ -18,6 +18,9 @@ public final class SqlState {
   public static final String UNDEFINED_FUNCTION = "42883";
   public static final String SYNTAX_ERROR = "42601";
   public static final String DIVISION_BY_ZERO = "22012";
+  public static final String SUBSTRING_ERROR = "22011";
+  public static final String INVALID_TEXT_REPRESENTATION = "22P02";
+  public static final String CANNOT_COERCE = "42846";
   public static final String PROTOCOL_VIOLATION = "08P01";
   public static final String INVALID_NAME = "42602";
   public static final String NOT_NULL_VIOLATION = "23502";

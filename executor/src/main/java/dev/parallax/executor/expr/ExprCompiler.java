@@ -23,6 +23,7 @@ public final class ExprCompiler {
   private final List<int[]> params = new ArrayList<>();
   private final List<ColumnType> paramTypes = new ArrayList<>();
   private final java.util.Set<Integer> execParams = new java.util.TreeSet<>();
+  private final List<ExprProgram.Call> calls = new ArrayList<>();
 
   private ExprCompiler() {}
 
@@ -60,7 +61,7 @@ public final class ExprCompiler {
     }
     return new ExprProgram(Arrays.copyOf(code, size), Math.max(registers, 1), result, e.type(), consts, params,
         paramTypes, fast, fastColumn, fastCmp, fastConstant, maxColumn, e.toString(),
-        execParams.stream().mapToInt(Integer::intValue).toArray());
+        execParams.stream().mapToInt(Integer::intValue).toArray(), calls.toArray(new ExprProgram.Call[0]));
   }
 
   private static boolean isIntegral(ColumnType t) {
@@ -91,6 +92,9 @@ public final class ExprCompiler {
       }
     } else if (e instanceof Expr.Coalesce c) {
       c.args().forEach(x -> collectColumns(x, out));
+    } else if (e instanceof Expr.Func || e instanceof Expr.Like || e instanceof Expr.InList || e instanceof Expr.NullIf
+        || e instanceof Expr.Cast) {
+      callArgs(e).forEach(x -> collectColumns(x, out));
     }
   }
 
@@ -109,6 +113,20 @@ public final class ExprCompiler {
       params.add(new int[] {r, p.index()});
       paramTypes.add(p.type());
       return r;
+    }
+    if (e instanceof Expr.Func || e instanceof Expr.Like || e instanceof Expr.InList || e instanceof Expr.NullIf
+        || e instanceof Expr.Cast) {
+      List<Expr> args = callArgs(e);
+      int[] regs = new int[args.size()];
+      ColumnType[] types = new ColumnType[args.size()];
+      for (int i = 0; i < regs.length; i++) {
+        regs[i] = emit(args.get(i));
+        types[i] = args.get(i).type();
+      }
+      int dst = registers++;
+      calls.add(new ExprProgram.Call(Calls.of(e), regs, types, e.type()));
+      step(ExprProgram.CALL, calls.size() - 1, 0, dst);
+      return dst;
     }
     if (e instanceof Expr.RowIdentity) {
       int r = registers++;
@@ -173,6 +191,25 @@ public final class ExprCompiler {
     }
     toEnd.forEach(j -> code[j + 2] = size);
     return dst;
+  }
+
+  private static List<Expr> callArgs(Expr e) {
+    if (e instanceof Expr.Func f) {
+      return f.args();
+    }
+    if (e instanceof Expr.Like l) {
+      return List.of(l.arg(), l.pattern());
+    }
+    if (e instanceof Expr.InList in) {
+      List<Expr> all = new ArrayList<>();
+      all.add(in.arg());
+      all.addAll(in.values());
+      return all;
+    }
+    if (e instanceof Expr.NullIf n) {
+      return List.of(n.a(), n.b());
+    }
+    return List.of(((Expr.Cast) e).arg());
   }
 
   /** AND / OR: an init step, then per argument its steps and a test that may jump to the end. */

@@ -42,6 +42,11 @@ public final class ExprProgram {
   static final int FETCH_EXEC = 61;
   /** The input row's heap version identity (packed TID) into {@code dst}, null if it has none. */
   static final int FETCH_ROWID = 62;
+  /** Calls {@code calls[a]} over its argument registers into {@code dst} (functions, LIKE, IN, casts). */
+  static final int CALL = 63;
+
+  /** A call step's function, argument registers and types, and result type. */
+  record Call(Calls.Fn fn, int[] args, ColumnType[] argTypes, ColumnType resultType) {}
 
   /** Fast-path kinds: decided at compile time, used instead of the loop where they apply. */
   static final int FAST_NONE = 0;
@@ -70,11 +75,13 @@ public final class ExprProgram {
   private final String text;
   /** The internal parameters the program reads. */
   final int[] execParams;
+  final Call[] calls;
 
   ExprProgram(int[] code, int registers, int result, ColumnType type, List<Object[]> consts, List<int[]> params,
       List<ColumnType> paramTypes, int fast, int fastColumn, int fastCmp, long fastConstant, int maxColumn, String text,
-      int[] execParams) {
+      int[] execParams, Call[] calls) {
     this.execParams = execParams;
+    this.calls = calls;
     this.code = code;
     this.registers = registers;
     this.result = result;

@@ -198,6 +198,9 @@ public final class ExprState {
         case ExprProgram.SET_NULL:
           n[dst] = true;
           break;
+        case ExprProgram.CALL:
+          call(p.calls[a], dst);
+          break;
         case ExprProgram.FETCH_ROWID: {
           long id = slot.rowIdentity();
           n[dst] = id < 0;
@@ -231,6 +234,27 @@ public final class ExprState {
           }
       }
     }
+  }
+
+  private void call(ExprProgram.Call c, int dst) {
+    Object[] args = new Object[c.args().length];
+    for (int i = 0; i < args.length; i++) {
+      args[i] = box(c.args()[i], c.argTypes()[i]);
+    }
+    load(dst, c.fn().apply(args), c.resultType());
+  }
+
+  private Object box(int r, ColumnType t) {
+    if (n[r]) {
+      return null;
+    }
+    return switch (t) {
+      case INTEGER -> (int) l[r];
+      case BIGINT -> l[r];
+      case BOOLEAN -> l[r] != 0;
+      case DOUBLE -> d[r];
+      default -> o[r];
+    };
   }
 
   private void compare(int op, int a, int b, int dst) {

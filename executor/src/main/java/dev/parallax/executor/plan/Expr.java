@@ -215,6 +215,98 @@ public sealed interface Expr {
     }
   }
 
+  /** A scalar function call. */
+  record Func(ScalarFunction fn, List<Expr> args) implements Expr {
+    public Func {
+      args = List.copyOf(args);
+      fn.resultType(args);
+    }
+
+    @Override
+    public ColumnType type() {
+      return fn.resultType(args);
+    }
+
+    @Override
+    public String toString() {
+      return fn.sqlName() + "(" + String.join(", ", args.stream().map(String::valueOf).toList()) + ")";
+    }
+  }
+
+  /** {@code arg [NOT] LIKE pattern} ({@code %} any run, {@code _} one character, {@code \} escapes). */
+  record Like(Expr arg, Expr pattern, boolean negated) implements Expr {
+    public Like {
+      if (arg.type() != ColumnType.TEXT || pattern.type() != ColumnType.TEXT) {
+        throw new DatabaseException(SqlState.UNDEFINED_FUNCTION, "operator does not exist: " + arg.type().sqlName()
+            + " ~~ " + pattern.type().sqlName());
+      }
+    }
+
+    @Override
+    public ColumnType type() {
+      return ColumnType.BOOLEAN;
+    }
+
+    @Override
+    public String toString() {
+      return "(" + arg + (negated ? " NOT LIKE " : " LIKE ") + pattern + ")";
+    }
+  }
+
+  /**
+   * {@code arg [NOT] IN (values)}: true if arg equals one of them; otherwise null if arg or any
+   * value is null (it might have matched), else false. NOT IN negates that, nulls staying null.
+   */
+  record InList(Expr arg, List<Expr> values, boolean negated) implements Expr {
+    public InList {
+      values = List.copyOf(values);
+      for (Expr v : values) {
+        if (v.type() != arg.type()) {
+          throw new DatabaseException(SqlState.UNDEFINED_FUNCTION, "operator does not exist: " + arg.type().sqlName()
+              + " = " + v.type().sqlName());
+        }
+      }
+    }
+
+    @Override
+    public ColumnType type() {
+      return ColumnType.BOOLEAN;
+    }
+
+    @Override
+    public String toString() {
+      return "(" + arg + (negated ? " NOT IN (" : " IN (") + String.join(", ", values.stream().map(String::valueOf).toList()) + "))";
+    }
+  }
+
+  /** {@code NULLIF(a, b)}: null when a = b, else a. */
+  record NullIf(Expr a, Expr b) implements Expr {
+    public NullIf {
+      if (a.type() != b.type()) {
+        throw new DatabaseException(SqlState.UNDEFINED_FUNCTION, "operator does not exist: " + a.type().sqlName()
+            + " = " + b.type().sqlName());
+      }
+    }
+
+    @Override
+    public ColumnType type() {
+      return a.type();
+    }
+  }
+
+  /** {@code CAST(arg AS type)}; text input that does not parse is 22P02, out-of-range numbers 22003. */
+  record Cast(Expr arg, ColumnType target) implements Expr {
+    @Override
+    public ColumnType type() {
+      return target;
+    }
+
+    @Override
+    public String toString() {
+      return "(" + arg + ")::" + target.sqlName();
+    }
+  }
+
   static boolean isNumeric(ColumnType t) {
     return t == ColumnType.INTEGER || t == ColumnType.BIGINT || t == ColumnType.DOUBLE || t == ColumnType.NUMERIC;
   }

@@ -148,4 +148,65 @@ class ExprStateTest {
     assertFalse(s.test(slot(3L)));
     assertFalse(s.test(slot((Object) null)), "a null comparison rejects the row");
   }
+
+  private static Expr.Func fn(dev.parallax.executor.plan.ScalarFunction f, Expr... args) {
+    return new Expr.Func(f, List.of(args));
+  }
+
+  @Test
+  void likeInNullifCastsAndFunctions() {
+    Expr d = col(0, ColumnType.TEXT);
+    assertEquals(true, eval(new Expr.Like(d, lit("a%c_"), false), "abbbcd"));
+    assertEquals(false, eval(new Expr.Like(d, lit("a%c_"), false), "abc"));
+    assertEquals(true, eval(new Expr.Like(d, lit("100\\%"), false), "100%"), "escaped %");
+    assertEquals(false, eval(new Expr.Like(d, lit("100\\%"), false), "1000"));
+    assertEquals(true, eval(new Expr.Like(d, lit("a.c"), false), "a.c"), "regex characters are literal");
+    assertEquals(false, eval(new Expr.Like(d, lit("a.c"), false), "abc"));
+    assertNull(eval(new Expr.Like(d, lit("%"), true), (Object) null));
+    assertEquals(true, eval(new Expr.Like(d, col(1, ColumnType.TEXT), false), "xy", "_y"), "a pattern from a column");
+
+    Expr a = col(0, ColumnType.INTEGER);
+    Expr in = new Expr.InList(a, List.of(lit(1), lit(2), nullOf(ColumnType.INTEGER)), false);
+    assertEquals(true, eval(in, 2));
+    assertNull(eval(in, 5), "no match but a null in the list: unknown");
+    assertNull(eval(new Expr.InList(a, List.of(lit(1), nullOf(ColumnType.INTEGER)), true), 5), "NOT IN with a null: unknown");
+    assertEquals(true, eval(new Expr.InList(a, List.of(lit(1), lit(2)), true), 5));
+    assertEquals(false, eval(new Expr.InList(a, List.of(lit(1), lit(2)), true), 1));
+    assertNull(eval(in, (Object) null));
+
+    assertNull(eval(new Expr.NullIf(a, lit(3)), 3));
+    assertEquals(4, eval(new Expr.NullIf(a, lit(3)), 4));
+    assertEquals(4, eval(new Expr.NullIf(a, nullOf(ColumnType.INTEGER)), 4));
+
+    assertEquals(42, eval(new Expr.Cast(d, ColumnType.INTEGER), " 42 "));
+    assertEquals(SqlState.INVALID_TEXT_REPRESENTATION, assertThrows(DatabaseException.class,
+        () -> eval(new Expr.Cast(d, ColumnType.INTEGER), "4x2")).sqlState());
+    assertEquals(SqlState.NUMERIC_VALUE_OUT_OF_RANGE, assertThrows(DatabaseException.class,
+        () -> eval(new Expr.Cast(col(0, ColumnType.BIGINT), ColumnType.INTEGER), 1L << 40)).sqlState());
+    assertEquals(3, eval(new Expr.Cast(col(0, ColumnType.NUMERIC), ColumnType.INTEGER), new BigDecimal("2.5")),
+        "numeric to integer rounds half away from zero");
+    assertEquals(2, eval(new Expr.Cast(col(0, ColumnType.DOUBLE), ColumnType.INTEGER), 2.5), "double rounds half to even");
+    assertEquals(true, eval(new Expr.Cast(d, ColumnType.BOOLEAN), "yes"));
+    assertEquals("12.50", eval(new Expr.Cast(col(0, ColumnType.NUMERIC), ColumnType.TEXT), new BigDecimal("12.50")));
+    assertEquals(7.0, eval(new Expr.Cast(a, ColumnType.DOUBLE), 7));
+
+    assertEquals(5, eval(fn(dev.parallax.executor.plan.ScalarFunction.ABS, a), -5));
+    assertEquals(SqlState.NUMERIC_VALUE_OUT_OF_RANGE, assertThrows(DatabaseException.class,
+        () -> eval(fn(dev.parallax.executor.plan.ScalarFunction.ABS, a), Integer.MIN_VALUE)).sqlState());
+    assertEquals(2, eval(fn(dev.parallax.executor.plan.ScalarFunction.LENGTH, d), "\u00e9" + new String(Character.toChars(0x1F600))),
+        "length counts characters, not UTF-16 units");
+    assertEquals("HI", eval(fn(dev.parallax.executor.plan.ScalarFunction.UPPER, d), "hi"));
+    assertEquals("ell", eval(fn(dev.parallax.executor.plan.ScalarFunction.SUBSTRING, d, lit(2), lit(3)), "hello"));
+    assertEquals("he", eval(fn(dev.parallax.executor.plan.ScalarFunction.SUBSTRING, d, lit(0), lit(3)), "hello"),
+        "positions before 1 use up the count");
+    assertEquals("hello", eval(fn(dev.parallax.executor.plan.ScalarFunction.SUBSTRING, d, lit(-1)), "hello"));
+    assertEquals(SqlState.SUBSTRING_ERROR, assertThrows(DatabaseException.class,
+        () -> eval(fn(dev.parallax.executor.plan.ScalarFunction.SUBSTRING, d, lit(1), lit(-1)), "hello")).sqlState());
+    assertNull(eval(fn(dev.parallax.executor.plan.ScalarFunction.LOWER, d), (Object) null), "strict");
+    Object r = eval(fn(dev.parallax.executor.plan.ScalarFunction.RANDOM));
+    assertTrue(r instanceof Double x && x >= 0 && x < 1);
+    assertTrue(eval(fn(dev.parallax.executor.plan.ScalarFunction.NOW)) instanceof java.time.LocalDateTime);
+    assertEquals(SqlState.UNDEFINED_FUNCTION, assertThrows(DatabaseException.class,
+        () -> fn(dev.parallax.executor.plan.ScalarFunction.LOWER, a)).sqlState());
+  }
 }
