@@ -75,6 +75,10 @@ public final class MvccDemo {
     }
     Summary summary = workload(threads, transfersPerThread);
     out.println();
+    expect(new PlanScene(db, out, TABLE).run(summary.expectedTotal()),
+        "the per-branch sums of the joined, grouped plan add up to the bank total");
+    summary = new Summary(ok, summary.commits(), summary.serializationFailures(), summary.total(),
+        summary.expectedTotal(), summary.removedVersions(), summary.transfersPerSecond());
     out.println(ok ? "demo: every expectation held" : "demo: SOME EXPECTATION FAILED");
     out.printf("{\"demo\":\"mvcc\",\"ok\":%s,\"commits\":%d,\"serialization_failures\":%d,\"total\":%d,"
             + "\"expected_total\":%d,\"vacuum_removed\":%d,\"transfers_per_second\":%.0f}%n",
