@@ -519,6 +519,9 @@ public final class Session implements AutoCloseable {
     if (plan instanceof dev.parallax.executor.plan.ModifyTablePlan m) {
       lockRelation(m.relation(), m.table(), t, LockMode.ROW_EXCLUSIVE);
     }
+    if (plan instanceof dev.parallax.executor.plan.LockRowsPlan lr) {
+      lockRelation(lr.relation(), lr.table(), t, LockMode.ROW_SHARE);
+    }
     if (plan instanceof dev.parallax.executor.plan.IndexScanPlan scan) {
       lockRelation(scan.relation(), scan.table(), t);
       if (!db.storage().bufferPool().relationExists(scan.indexRelation())) {

@@ -77,4 +77,21 @@ final class TableTarget implements ModifyTarget {
         });
     return r == null ? null : old[0];
   }
+
+  @Override
+  public Object[] lock(long tid, dev.parallax.executor.plan.LockRowsPlan.LockStrength strength,
+      dev.parallax.executor.plan.LockRowsPlan.WaitPolicy policy) {
+    HeapTuple read = version(tid);
+    if (read == null) {
+      return null;
+    }
+    RowLockStrength s = RowLockStrength.valueOf(strength.name());
+    LockWait.Policy p = LockWait.Policy.valueOf(policy.name());
+    Object[][] locked = new Object[1][];
+    HeapResult r = RowChange.apply(db, t, table, RowId.of(read), s.tableMode(), p, (at, current) -> {
+      locked[0] = current.values(types);
+      return db.heap().lock(table.relation(), at, t);
+    });
+    return r == null ? null : locked[0];
+  }
 }

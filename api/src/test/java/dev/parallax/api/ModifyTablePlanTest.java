@@ -147,4 +147,28 @@ class ModifyTablePlanTest {
     }
     assertEquals(101L, s.lookup("m", "m_pkey", 1L).get(0).get("b"), "100 + 1, not 7 + 1");
   }
+
+  @Test
+  void lockRowsLocksWhatItReturnsAndHonoursNowaitAndSkipLocked() {
+    for (long i = 0; i < 10; i++) {
+      s.insert("m", i, (int) i, 0L);
+    }
+    Plan lockedScan = b.lockRows(b.seqScan(t.relation(), t.name(), t.columnTypes(), List.of(
+        dev.parallax.executor.plan.PlanBuilder.lt(col(1, ColumnType.INTEGER), lit(5))),
+        List.of(new Expr.RowIdentity(), col(0, ColumnType.BIGINT)), 10), t.relation(), t.name(), 0,
+        dev.parallax.executor.plan.LockRowsPlan.LockStrength.FOR_UPDATE, dev.parallax.executor.plan.LockRowsPlan.WaitPolicy.BLOCK);
+    s.begin();
+    assertEquals(5, drain(s.run(lockedScan)).size());
+    try (Session other = db.openSession()) {
+      Plan nowait = b.lockRows(b.seqScan(t.relation(), t.name(), t.columnTypes(), List.of(),
+          List.of(new Expr.RowIdentity()), 10), t.relation(), t.name(), 0,
+          dev.parallax.executor.plan.LockRowsPlan.LockStrength.FOR_UPDATE, dev.parallax.executor.plan.LockRowsPlan.WaitPolicy.NOWAIT);
+      assertEquals(SqlState.LOCK_NOT_AVAILABLE, assertThrows(DatabaseException.class, () -> drain(other.run(nowait))).sqlState());
+      Plan skip = b.lockRows(b.seqScan(t.relation(), t.name(), t.columnTypes(), List.of(),
+          List.of(new Expr.RowIdentity()), 10), t.relation(), t.name(), 0,
+          dev.parallax.executor.plan.LockRowsPlan.LockStrength.FOR_UPDATE, dev.parallax.executor.plan.LockRowsPlan.WaitPolicy.SKIP_LOCKED);
+      assertEquals(5, drain(other.run(skip)).size(), "the five locked rows are skipped");
+    }
+    s.commit();
+  }
 }

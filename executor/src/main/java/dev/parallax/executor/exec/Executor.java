@@ -47,6 +47,9 @@ public final class Executor {
     if (plan instanceof dev.parallax.executor.plan.ModifyTablePlan p) {
       return new ModifyTableState(p, ctx, build(p.child(), ctx));
     }
+    if (plan instanceof dev.parallax.executor.plan.LockRowsPlan p) {
+      return new LockRowsState(p, ctx, build(p.child(), ctx));
+    }
     if (plan instanceof NestLoopPlan p) {
       return new NestLoopState(p, ctx, build(p.outer(), ctx), build(p.inner(), ctx));
     }

@@ -23,4 +23,12 @@ public interface ModifyTarget {
 
   /** Deletes the row whose version the statement read at {@code tid}; returns its values, or null if gone. */
   Object[] delete(long tid);
+
+  /**
+   * Locks the row whose version the statement read at {@code tid} (SELECT ... FOR ...); returns
+   * the values of the version locked (under READ COMMITTED possibly a newer one), or null when
+   * the row is gone or SKIP LOCKED skipped it.
+   */
+  Object[] lock(long tid, dev.parallax.executor.plan.LockRowsPlan.LockStrength strength,
+      dev.parallax.executor.plan.LockRowsPlan.WaitPolicy policy);
 }

@@ -32,6 +32,12 @@ public final class PlanBuilder {
         child.estimatedRows(), child.estimatedCost() + child.estimatedRows() * 0.01);
   }
 
+  public LockRowsPlan lockRows(Plan child, int relation, String table, int rowIdColumn, LockRowsPlan.LockStrength strength,
+      LockRowsPlan.WaitPolicy policy) {
+    return new LockRowsPlan(nextId++, child, relation, table, rowIdColumn, strength, policy, child.estimatedRows(),
+        child.estimatedCost() + child.estimatedRows() * 0.01);
+  }
+
   public ValuesPlan values(List<ColumnType> types, List<Object[]> rows, List<Expr> quals, List<Expr> targets) {
     return new ValuesPlan(nextId++, types, rows, quals, targets, rows.size(), rows.size() * 0.01);
   }
