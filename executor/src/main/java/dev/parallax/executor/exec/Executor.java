@@ -47,6 +47,12 @@ public final class Executor {
     if (plan instanceof dev.parallax.executor.plan.ModifyTablePlan p) {
       return new ModifyTableState(p, ctx, build(p.child(), ctx));
     }
+    if (plan instanceof dev.parallax.executor.plan.AppendPlan p) {
+      return new AppendState(p, ctx, p.children().stream().map(c -> build(c, ctx)).toList());
+    }
+    if (plan instanceof dev.parallax.executor.plan.MaterialPlan p) {
+      return new MaterialState(p, ctx, build(p.child(), ctx));
+    }
     if (plan instanceof dev.parallax.executor.plan.LockRowsPlan p) {
       return new LockRowsState(p, ctx, build(p.child(), ctx));
     }

@@ -61,6 +61,10 @@ public final class Explain {
     if (p instanceof SortPlan sp) {
       out.append(detail).append("Sort Key: ").append(sp.keys().stream()
           .map(k -> k.expr() + (k.descending() ? " DESC" : "")).collect(Collectors.joining(", "))).append('\n');
+      if (s instanceof SortState ss && ss.method != null) {
+        out.append(detail).append("Sort Method: ").append(ss.method).append("  ")
+            .append(ss.method.equals("quicksort") ? "Memory: " : "Disk: ").append((ss.methodBytes + 1023) / 1024).append("kB\n");
+      }
     }
     if (p instanceof dev.parallax.executor.plan.HashJoinPlan hj) {
       StringBuilder cond = new StringBuilder();

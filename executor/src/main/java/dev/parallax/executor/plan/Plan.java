@@ -14,7 +14,7 @@ import java.util.List;
  * parallel planner needs.
  */
 public sealed interface Plan permits SeqScanPlan, ValuesPlan, LimitPlan, AggPlan, SortPlan, NestLoopPlan, HashJoinPlan,
-    IndexScanPlan, ModifyTablePlan, LockRowsPlan {
+    IndexScanPlan, ModifyTablePlan, LockRowsPlan, AppendPlan, MaterialPlan {
   int id();
 
   /** Predicates over the input row, all of which must be true. */

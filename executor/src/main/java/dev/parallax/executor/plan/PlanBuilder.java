@@ -38,6 +38,26 @@ public final class PlanBuilder {
         child.estimatedCost() + child.estimatedRows() * 0.01);
   }
 
+  public AppendPlan append(Plan... children) {
+    double rows = 0;
+    double cost = 0;
+    for (Plan c : children) {
+      rows += c.estimatedRows();
+      cost += c.estimatedCost();
+    }
+    return new AppendPlan(nextId++, List.of(children), rows, cost);
+  }
+
+  public MaterialPlan material(Plan child) {
+    return new MaterialPlan(nextId++, child, false, child.estimatedRows(), child.estimatedCost() + child.estimatedRows() * 0.001);
+  }
+
+  /** Unique over sorted input: drops rows equal to the previous one. */
+  public MaterialPlan unique(Plan child) {
+    return new MaterialPlan(nextId++, child, true, Math.max(1, child.estimatedRows() / 2),
+        child.estimatedCost() + child.estimatedRows() * 0.001);
+  }
+
   public ValuesPlan values(List<ColumnType> types, List<Object[]> rows, List<Expr> quals, List<Expr> targets) {
     return new ValuesPlan(nextId++, types, rows, quals, targets, rows.size(), rows.size() * 0.01);
   }
