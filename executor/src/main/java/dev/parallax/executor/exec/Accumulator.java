@@ -20,9 +20,13 @@ final class Accumulator {
   private BigDecimal bigSum;
   private double doubleSum;
   private Object extreme;
+  /** DISTINCT: the argument values seen (normalised so that SQL-equal values are one entry). */
+  private final java.util.Set<Object> seen;
+  private StringBuilder text;
 
   Accumulator(AggCall call) {
     this.call = call;
+    this.seen = call.distinct() ? new java.util.HashSet<>() : null;
   }
 
   /** count(*): one more row. */
@@ -32,6 +36,9 @@ final class Accumulator {
 
   /** A (non-null) argument value. */
   void add(Object v) {
+    if (seen != null && !seen.add(HashKey.normalise(v))) {
+      return;
+    }
     count++;
     switch (call.fn()) {
       case COUNT -> { }
@@ -45,6 +52,16 @@ final class Accumulator {
         if (extreme == null || Ordering.compare(v, extreme, false) > 0) {
           extreme = v;
         }
+      }
+      case BOOL_AND -> extreme = extreme == null ? v : (Boolean) extreme && (Boolean) v;
+      case BOOL_OR -> extreme = extreme == null ? v : (Boolean) extreme || (Boolean) v;
+      case STRING_AGG -> {
+        if (text == null) {
+          text = new StringBuilder();
+        } else {
+          text.append(call.delimiter());
+        }
+        text.append((String) v);
       }
     }
   }
@@ -72,7 +89,11 @@ final class Accumulator {
         return count;
       case MIN:
       case MAX:
+      case BOOL_AND:
+      case BOOL_OR:
         return extreme;
+      case STRING_AGG:
+        return text == null ? null : text.toString();
       default:
         break;
     }

@@ -5,14 +5,29 @@ import dev.parallax.storage.DatabaseException;
 import dev.parallax.storage.SqlState;
 
 /**
- * One aggregate: {@code fn(arg)} over the input rows, optionally only those passing
- * {@code filter} (FILTER (WHERE ...)). {@code arg} is null for count(*). Result types follow
- * PostgreSQL: count is bigint; sum of integer is bigint, of bigint or numeric is numeric, of
- * double is double; avg of integers and numeric is numeric, of double is double; min and max keep
- * the argument's type.
+ * One aggregate: {@code fn([DISTINCT] arg)} over the input rows, optionally only those passing
+ * {@code filter} (FILTER (WHERE ...)). {@code arg} is null for count(*); {@code delimiter} is
+ * string_agg's. Result types follow PostgreSQL: count is bigint; sum of integer is bigint, of
+ * bigint or numeric is numeric, of double is double; avg of integers and numeric is numeric, of
+ * double is double; min and max keep the argument's type; bool_and / bool_or are boolean;
+ * string_agg is text. Every aggregate but count skips null arguments, and is null over no rows.
  */
-public record AggCall(AggFunction fn, Expr arg, Expr filter) {
+public record AggCall(AggFunction fn, Expr arg, Expr filter, boolean distinct, String delimiter) {
+  public AggCall(AggFunction fn, Expr arg, Expr filter) {
+    this(fn, arg, filter, false, null);
+  }
+
   public AggCall {
+    if ((fn == AggFunction.BOOL_AND || fn == AggFunction.BOOL_OR) && arg != null && arg.type() != ColumnType.BOOLEAN) {
+      throw new DatabaseException(SqlState.UNDEFINED_FUNCTION, "function " + fn.sqlName() + "(" + arg.type().sqlName()
+          + ") does not exist");
+    }
+    if (fn == AggFunction.STRING_AGG && (arg == null || arg.type() != ColumnType.TEXT || delimiter == null)) {
+      throw new DatabaseException(SqlState.UNDEFINED_FUNCTION, "string_agg needs a text argument and a delimiter");
+    }
+    if (distinct && arg == null) {
+      throw new DatabaseException(SqlState.SYNTAX_ERROR, "DISTINCT needs an argument");
+    }
     if (arg == null && fn != AggFunction.COUNT) {
       throw new DatabaseException(SqlState.SYNTAX_ERROR, fn.sqlName() + "(*) is not an aggregate");
     }
@@ -40,11 +55,14 @@ public record AggCall(AggFunction fn, Expr arg, Expr filter) {
           : arg.type() == ColumnType.DOUBLE ? ColumnType.DOUBLE : ColumnType.NUMERIC;
       case AVG -> arg.type() == ColumnType.DOUBLE ? ColumnType.DOUBLE : ColumnType.NUMERIC;
       case MIN, MAX -> arg.type();
+      case BOOL_AND, BOOL_OR -> ColumnType.BOOLEAN;
+      case STRING_AGG -> ColumnType.TEXT;
     };
   }
 
   @Override
   public String toString() {
-    return fn.sqlName() + "(" + (arg == null ? "*" : arg) + ")" + (filter == null ? "" : " FILTER (WHERE " + filter + ")");
+    return fn.sqlName() + "(" + (distinct ? "DISTINCT " : "") + (arg == null ? "*" : arg)
+        + (delimiter == null ? "" : ", '" + delimiter + "'") + ")" + (filter == null ? "" : " FILTER (WHERE " + filter + ")");
   }
 }

@@ -174,4 +174,24 @@ class JoinAndGroupTest {
     assertEquals(want, run(plan));
     assertTrue(!want.isEmpty() && want.stream().anyMatch(w -> w.startsWith("[null")), "nulls form one group: " + want);
   }
+
+  @Test
+  void distinctBoolAndOrAndStringAgg() {
+    List<ColumnType> types = List.of(ColumnType.INTEGER, ColumnType.BOOLEAN, ColumnType.TEXT);
+    List<Object[]> rows = List.of(new Object[] {1, true, "a"}, new Object[] {1, false, "b"}, new Object[] {2, true, null},
+        new Object[] {null, null, "c"}, new Object[] {2, true, "a"});
+    PlanBuilder b = new PlanBuilder();
+    Plan plan = b.aggregate(b.values(types, rows, List.of(), null), List.of(
+        new AggCall(AggFunction.COUNT, col(0, ColumnType.INTEGER), null, true, null),
+        new AggCall(AggFunction.SUM, col(0, ColumnType.INTEGER), null, true, null),
+        AggCall.of(AggFunction.BOOL_AND, col(1, ColumnType.BOOLEAN)),
+        AggCall.of(AggFunction.BOOL_OR, col(1, ColumnType.BOOLEAN)),
+        new AggCall(AggFunction.STRING_AGG, col(2, ColumnType.TEXT), null, false, ", "),
+        new AggCall(AggFunction.STRING_AGG, col(2, ColumnType.TEXT), null, true, "|")), List.of(), null);
+    assertEquals(List.of("[2, 3, false, true, a, b, c, a, a|b|c]"), run(plan));
+    Plan none = b.aggregate(b.values(types, List.of(), List.of(), null), List.of(
+        AggCall.of(AggFunction.BOOL_AND, col(1, ColumnType.BOOLEAN)),
+        new AggCall(AggFunction.STRING_AGG, col(2, ColumnType.TEXT), null, false, ",")), List.of(), null);
+    assertEquals(List.of("[null, null]"), run(none));
+  }
 }
