@@ -32,6 +32,8 @@ public final class LockOwner {
     final int[] level = new int[LockMode.values().length];
     /** Modes whose acquisition raised the relation's strong-lock counter (lowered at release). */
     int strongCounted;
+    /** The table entry of the last grant through the table (saves the lookup at release); may be stale. */
+    LockEntry entry;
 
     boolean isEmpty() {
       for (int c : count) {
@@ -45,6 +47,9 @@ public final class LockOwner {
 
   final LockManager manager;
   final HashMap<LockTag, LocalLock> local = new HashMap<>();
+  /** Emptied local records kept for reuse, so that lock + release of a new tag allocates less. */
+  private final LocalLock[] spareLocals = new LocalLock[8];
+  private int spareCount;
   int level;
 
   final Object fastPath = new Object();
@@ -72,6 +77,20 @@ public final class LockOwner {
   /** Renames the owner (a transaction names itself by its id once it has one). */
   public void rename(String name) {
     this.name = name;
+  }
+
+  LocalLock newLocalLock() {
+    return spareCount > 0 ? spareLocals[--spareCount] : new LocalLock();
+  }
+
+  /** Takes back an empty record (all counts zero) for reuse. */
+  void freeLocalLock(LocalLock l) {
+    if (spareCount < spareLocals.length) {
+      java.util.Arrays.fill(l.level, 0);
+      l.strongCounted = 0;
+      l.entry = null;
+      spareLocals[spareCount++] = l;
+    }
   }
 
   // ---- lock groups ----
