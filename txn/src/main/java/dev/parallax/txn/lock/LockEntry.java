@@ -47,16 +47,30 @@ final class LockEntry extends AbstractQueuedSynchronizer {
   private int grantedMask;
   final List<Waiter> waiters = new ArrayList<>(0);
 
-  /** A new entry, latched by the calling thread (which is about to publish it). */
-  LockEntry(LockTag tag) {
+  private LockEntry(LockTag tag) {
     this.tag = tag;
     setState(1);
+  }
+
+  /** A new entry, latched by the calling thread (which is about to publish it). */
+  static LockEntry create(LockTag tag) {
+    return new LockEntry(tag);
   }
 
   // ---- the latch ----
 
   void latch() {
     acquire(1);
+  }
+
+  /** Latches the entry unless it has left the table; false (and not latched) if it has. */
+  boolean latchIfLive() {
+    acquire(1);
+    if (!dead) {
+      return true;
+    }
+    release(1);
+    return false;
   }
 
   void unlatch() {

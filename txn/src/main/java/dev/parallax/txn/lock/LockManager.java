@@ -354,14 +354,7 @@ public final class LockManager {
    */
   private LockEntry latchedEntryOf(LockTag tag, LockOwner.LocalLock local) {
     LockEntry e = local.entry;
-    if (e != null) {
-      e.latch();
-      if (!e.dead) {
-        return e;
-      }
-      e.unlatch();
-    }
-    return table.latchedIfPresent(tag);
+    return e != null && e.latchIfLive() ? e : table.latchedIfPresent(tag);
   }
 
   private static boolean releaseFastPath(LockOwner owner, LockTag tag, LockMode mode) {

@@ -45,35 +45,30 @@ final class LockTable {
 
   /** The live entry for {@code tag}, created if needed, latched by the caller. */
   LockEntry latched(LockTag tag) {
+    return latched(tag, true);
+  }
+
+  /** The live entry for {@code tag} latched, or null when the table has none. */
+  LockEntry latchedIfPresent(LockTag tag) {
+    return latched(tag, false);
+  }
+
+  private LockEntry latched(LockTag tag, boolean create) {
     while (true) {
       LockEntry e = entries.get(tag);
       if (e == null) {
-        LockEntry fresh = new LockEntry(tag);
+        if (!create) {
+          return null;
+        }
+        LockEntry fresh = LockEntry.create(tag);
         e = entries.putIfAbsent(tag, fresh);
         if (e == null) {
           return fresh;
         }
       }
-      e.latch();
-      if (!e.dead) {
+      if (e.latchIfLive()) {
         return e;
       }
-      e.unlatch();
-    }
-  }
-
-  /** The live entry for {@code tag} latched, or null when the table has none. */
-  LockEntry latchedIfPresent(LockTag tag) {
-    while (true) {
-      LockEntry e = entries.get(tag);
-      if (e == null) {
-        return null;
-      }
-      e.latch();
-      if (!e.dead) {
-        return e;
-      }
-      e.unlatch();
     }
   }
 
