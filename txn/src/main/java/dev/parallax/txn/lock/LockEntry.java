@@ -1,6 +1,7 @@
 package dev.parallax.txn.lock;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 
@@ -47,14 +48,10 @@ final class LockEntry extends AbstractQueuedSynchronizer {
   private int grantedMask;
   final List<Waiter> waiters = new ArrayList<>(0);
 
-  private LockEntry(LockTag tag) {
+  /** A new entry, latched by the calling thread (which is about to publish it). */
+  LockEntry(LockTag tag) {
     this.tag = tag;
     setState(1);
-  }
-
-  /** A new entry, latched by the calling thread (which is about to publish it). */
-  static LockEntry create(LockTag tag) {
-    return new LockEntry(tag);
   }
 
   // ---- the latch ----
@@ -173,8 +170,8 @@ final class LockEntry extends AbstractQueuedSynchronizer {
       i = holderCount++;
       if (i > 0 && (moreOwners == null || moreOwners.length < i)) {
         int n = moreOwners == null ? 2 : moreOwners.length * 2;
-        moreOwners = moreOwners == null ? new LockOwner[n] : java.util.Arrays.copyOf(moreOwners, n);
-        moreMasks = moreMasks == null ? new int[n] : java.util.Arrays.copyOf(moreMasks, n);
+        moreOwners = moreOwners == null ? new LockOwner[n] : Arrays.copyOf(moreOwners, n);
+        moreMasks = moreMasks == null ? new int[n] : Arrays.copyOf(moreMasks, n);
       }
       setHolder(i, owner, 0);
     }

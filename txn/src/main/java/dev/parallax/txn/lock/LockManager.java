@@ -145,7 +145,7 @@ public final class LockManager {
   private static LockOwner.LocalLock remember(LockOwner owner, LockTag tag, LockOwner.LocalLock local, int m,
       boolean strong) {
     if (local == null) {
-      local = owner.newLocalLock();
+      local = new LockOwner.LocalLock();
       owner.local.put(tag, local);
     }
     local.count[m] = 1;
@@ -317,7 +317,7 @@ public final class LockManager {
     }
     releaseHeld(owner, tag, mode, local);
     if (local.isEmpty()) {
-      owner.freeLocalLock(owner.local.remove(tag));
+      owner.local.remove(tag);
     }
   }
 
@@ -389,7 +389,6 @@ public final class LockManager {
       }
       if (local.isEmpty()) {
         it.remove();
-        owner.freeLocalLock(local);
       }
     }
     owner.level = Math.min(owner.level, Math.max(0, fromLevel));

@@ -60,7 +60,7 @@ final class LockTable {
         if (!create) {
           return null;
         }
-        LockEntry fresh = LockEntry.create(tag);
+        LockEntry fresh = new LockEntry(tag);
         e = entries.putIfAbsent(tag, fresh);
         if (e == null) {
           return fresh;
