@@ -7,8 +7,9 @@ import java.util.stream.Collectors;
 
 /**
  * A lock wait closed a cycle of waits (SQLSTATE 40P01). The message names every edge of the
- * cycle; {@link #cycle()} has them as values and {@link #lockTableAtDetection()} the shared lock
- * table as the detector saw it, for tools that explain waits.
+ * cycle; {@link #cycle()} has them as values and {@link #lockTableAtDetection()} the part of
+ * the shared lock table the detector examined (every lock with a waiter, holders and queue) as it
+ * saw it, for tools that explain waits.
  */
 public final class DeadlockDetectedException extends DatabaseException {
   private final transient List<WaitEdge> cycle;

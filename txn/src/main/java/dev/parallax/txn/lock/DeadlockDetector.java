@@ -1,6 +1,7 @@
 package dev.parallax.txn.lock;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -8,10 +9,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Finds cycles of lock waits. Run by a waiter that has waited {@code deadlock_timeout}, with every
- * partition of the lock table locked, so the graph it sees is one consistent moment.
+ * Finds cycles of lock waits. Run by a waiter that has waited {@code deadlock_timeout}.
+ *
+ * <h2>A consistent picture without a shared write on every acquire</h2>
+ * Only one detector runs at a time ({@link #gate}, touched by waiters only). It collects the
+ * entry of every owner's current wait ({@link LockOwner#waiting}, set under the entry's latch when
+ * the request is queued) and then holds all those latches together while it works: none of those
+ * entries can change, so the graph it sees is one moment of them. A request that starts waiting
+ * after the collection is missing from the graph; that can hide a cycle, never invent one, and the
+ * late waiter runs its own check after its own {@code deadlock_timeout}. The uncontended grant path
+ * therefore writes nothing the detector needs (the old design locked all 16 partitions instead,
+ * and every acquire wrote one of them).
  *
  * <h2>The graph</h2>
  * A node is a lock group (its leader; an owner outside any group is its own group), so parallel
@@ -27,9 +38,9 @@ import java.util.concurrent.atomic.LongAdder;
  * If the cycle has soft edges, it tries reordering queues (moving the waiter behind a soft edge to
  * just ahead of the request it waits behind, up to {@link #MAX_REARRANGEMENTS} moves deep) until no
  * cycle through the checker remains; a found order is installed and the changed queues are woken.
- * Otherwise the checker is the victim: it is removed from its queue here, still under every
- * partition lock, so a second detector running right after sees the cycle already broken and
- * exactly one member of the cycle fails.
+ * Otherwise the checker is the victim: it is removed from its queue here, still holding the
+ * latches, so a second detector running right after sees the cycle already broken and exactly one
+ * member of the cycle fails.
  */
 final class DeadlockDetector {
   static final int MAX_REARRANGEMENTS = 4;
@@ -39,6 +50,8 @@ final class DeadlockDetector {
 
   private final LockManager manager;
   private final LongAdder runs = new LongAdder();
+  /** One detector at a time: it holds many latches, and two holding them in different orders could deadlock. */
+  private final ReentrantLock gate = new ReentrantLock();
 
   DeadlockDetector(LockManager manager) {
     this.manager = manager;
@@ -54,49 +67,69 @@ final class DeadlockDetector {
    * out of its queue.
    */
   DeadlockDetectedException check(Waiter w) {
-    LockManager.Partition[] parts = manager.partitions;
-    for (LockManager.Partition p : parts) {
-      p.lock.lock();
-    }
+    gate.lock();
     try {
-      if (w.state != Waiter.WAITING) {
-        return null;
-      }
-      runs.increment();
-      Map<LockEntry, List<Waiter>> queues = new IdentityHashMap<>();
-      for (LockManager.Partition p : parts) {
-        for (LockEntry e : p.entries.values()) {
-          if (!e.waiters.isEmpty()) {
-            queues.put(e, new ArrayList<>(e.waiters));
-          }
+      Set<LockEntry> waitedOn = Collections.newSetFromMap(new IdentityHashMap<>());
+      waitedOn.add(w.entry);
+      for (LockOwner o : manager.owners) {
+        Waiter x = o.waiting;
+        if (x != null) {
+          waitedOn.add(x.entry);
         }
       }
-      LockOwner me = w.owner.leader;
-      Map<LockEntry, List<Waiter>> better = rearrange(me, queues, 0);
-      if (better == queues) {
-        return null; // no cycle through the checker as things stand
-      }
-      if (better != null) {
-        for (Map.Entry<LockEntry, List<Waiter>> q : better.entrySet()) {
-          LockEntry e = q.getKey();
-          if (!e.waiters.equals(q.getValue())) {
-            e.waiters.clear();
-            e.waiters.addAll(q.getValue());
-            e.wakeWaiters();
-          }
+      List<LockEntry> latched = new ArrayList<>(waitedOn.size());
+      try {
+        for (LockEntry e : waitedOn) {
+          e.latch();
+          latched.add(e);
         }
-        return null;
+        return checkLatched(w, latched);
+      } finally {
+        for (int i = latched.size() - 1; i >= 0; i--) {
+          latched.get(i).unlatch();
+        }
       }
-      DeadlockDetectedException error = new DeadlockDetectedException(edges(findCycle(me, queues)),
-          manager.tableView());
-      w.entry.removeWaiter(w);
-      manager.dropIfUnused(manager.partitionOf(w.entry.tag), w.entry);
-      return error;
     } finally {
-      for (int i = parts.length - 1; i >= 0; i--) {
-        parts[i].lock.unlock();
+      gate.unlock();
+    }
+  }
+
+  /** {@link #check} with the latches of {@code entries} held (every entry with a known waiter). */
+  private DeadlockDetectedException checkLatched(Waiter w, List<LockEntry> entries) {
+    if (w.state != Waiter.WAITING) {
+      return null;
+    }
+    runs.increment();
+    Map<LockEntry, List<Waiter>> queues = new IdentityHashMap<>();
+    for (LockEntry e : entries) {
+      if (!e.waiters.isEmpty()) {
+        queues.put(e, new ArrayList<>(e.waiters));
       }
     }
+    LockOwner me = w.owner.leader;
+    Map<LockEntry, List<Waiter>> better = rearrange(me, queues, 0);
+    if (better == queues) {
+      return null; // no cycle through the checker as things stand
+    }
+    if (better != null) {
+      for (Map.Entry<LockEntry, List<Waiter>> q : better.entrySet()) {
+        LockEntry e = q.getKey();
+        if (!e.waiters.equals(q.getValue())) {
+          e.waiters.clear();
+          e.waiters.addAll(q.getValue());
+          e.wakeWaiters();
+        }
+      }
+      return null;
+    }
+    List<LockInfo> view = new ArrayList<>();
+    for (LockEntry e : entries) {
+      e.addRows(view);
+    }
+    DeadlockDetectedException error = new DeadlockDetectedException(edges(findCycle(me, queues)), view);
+    w.entry.removeWaiter(w);
+    manager.table.dropIfUnused(w.entry);
+    return error;
   }
 
   /**
@@ -161,9 +194,11 @@ final class DeadlockDetector {
     List<Edge> out = new ArrayList<>();
     LockOwner group = x.owner.leader;
     int conflicts = x.mode.conflicts();
-    for (LockEntry.Holding h : x.entry.holders) {
-      if (h.owner.leader != group && (h.mask & conflicts) != 0) {
-        out.add(new Edge(x, h.owner.leader, false, null));
+    LockEntry e = x.entry;
+    for (int i = 0; i < e.holderCount(); i++) {
+      LockOwner holder = e.holderOwner(i).leader;
+      if (holder != group && (e.holderMask(i) & conflicts) != 0) {
+        out.add(new Edge(x, holder, false, null));
       }
     }
     for (Waiter ahead : queue) {

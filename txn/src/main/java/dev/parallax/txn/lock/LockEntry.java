@@ -1,12 +1,25 @@
 package dev.parallax.txn.lock;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 
 /**
  * One lockable object in the shared table: who holds which modes, and who waits in what order.
- * Every field is guarded by the lock of the partition the tag hashes to (the deadlock detector
- * holds all partitions).
+ *
+ * <h2>Concurrency</h2>
+ * Every field is guarded by the entry's own latch ({@link #latch} / {@link #unlatch}), so requests
+ * on different tags touch no common memory. The entry is its own latch (an exclusive, non-reentrant
+ * {@link AbstractQueuedSynchronizer}: one CAS to take, one volatile write to release, no extra
+ * object) rather than a {@code synchronized} monitor because the deadlock detector must hold the
+ * latches of many entries at once, which a block-structured monitor cannot do.
+ *
+ * <p>An entry is created latched by the thread that publishes it in the table. It is removed only
+ * while latched and unused, and is then marked {@link #dead} before the latch is released; a
+ * requester that found the entry in the table and latched it after that sees it dead and looks the
+ * tag up again (by then the table holds a newer entry or none). So a grant never goes to an entry
+ * that has left the table.
  *
  * <h2>Granting</h2>
  * A request is granted when its mode conflicts neither with a mode held by an owner outside the
@@ -15,30 +28,100 @@ import java.util.List;
  * {@link #enqueue}: a requester that already holds a mode some waiter needs goes ahead of that
  * waiter (it would block the waiter anyway, so letting it wait behind would be a deadlock), and is
  * granted at once if nothing ahead and nothing held stands in its way.
+ *
+ * <h2>Holders</h2>
+ * The first holder lives in two fields of the entry itself and further holders in arrays made when
+ * a second one comes: the common case (one holder) writes only this object, which keeps a
+ * lock + release to one cache line and allocates nothing.
  */
-final class LockEntry {
-  /** One owner's granted modes. */
-  static final class Holding {
-    final LockOwner owner;
-    int mask;
+final class LockEntry extends AbstractQueuedSynchronizer {
+  final LockTag tag;
+  /** Set, under the latch, when the entry leaves the table; a dead entry is never used again. */
+  boolean dead;
+  /** Holder slot 0. Left in place when the last holder goes, so re-granting to the same owner writes no reference. */
+  private LockOwner owner0;
+  private int mask0;
+  /** Holder slots 1..: null until two owners hold at once. */
+  private LockOwner[] moreOwners;
+  private int[] moreMasks;
+  private int holderCount;
+  private int grantedMask;
+  final List<Waiter> waiters = new ArrayList<>(0);
 
-    Holding(LockOwner owner) {
-      this.owner = owner;
+  /** A new entry, latched by the calling thread (which is about to publish it). */
+  LockEntry(LockTag tag) {
+    this.tag = tag;
+    setState(1);
+  }
+
+  // ---- the latch ----
+
+  void latch() {
+    acquire(1);
+  }
+
+  /** Latches the entry unless it has left the table; false (and not latched) if it has. */
+  boolean latchIfLive() {
+    acquire(1);
+    if (!dead) {
+      return true;
+    }
+    release(1);
+    return false;
+  }
+
+  void unlatch() {
+    release(1);
+  }
+
+  @Override
+  protected boolean tryAcquire(int ignored) {
+    return compareAndSetState(0, 1);
+  }
+
+  @Override
+  protected boolean tryRelease(int ignored) {
+    setState(0);
+    return true;
+  }
+
+  // ---- holders ----
+
+  int holderCount() {
+    return holderCount;
+  }
+
+  LockOwner holderOwner(int i) {
+    return i == 0 ? owner0 : moreOwners[i - 1];
+  }
+
+  int holderMask(int i) {
+    return i == 0 ? mask0 : moreMasks[i - 1];
+  }
+
+  private void setHolder(int i, LockOwner owner, int mask) {
+    if (i == 0) {
+      if (owner0 != owner) {
+        owner0 = owner;
+      }
+      mask0 = mask;
+    } else {
+      moreOwners[i - 1] = owner;
+      moreMasks[i - 1] = mask;
     }
   }
 
-  final LockTag tag;
-  final List<Holding> holders = new ArrayList<>(2);
-  final int[] grantedCounts = new int[LockMode.values().length];
-  int grantedMask;
-  final List<Waiter> waiters = new ArrayList<>(0);
-
-  LockEntry(LockTag tag) {
-    this.tag = tag;
+  private int holderIndex(LockOwner owner) {
+    for (int i = 0; i < holderCount; i++) {
+      if (holderOwner(i) == owner) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   boolean isUnused() {
-    return holders.isEmpty() && waiters.isEmpty();
+    return holderCount == 0 && waiters.isEmpty();
   }
 
   int waitMask() {
@@ -53,9 +136,9 @@ final class LockEntry {
   int groupHeldMask(LockOwner owner) {
     LockOwner group = owner.leader;
     int m = 0;
-    for (Holding h : holders) {
-      if (h.owner.leader == group) {
-        m |= h.mask;
+    for (int i = 0; i < holderCount; i++) {
+      if (holderOwner(i).leader == group) {
+        m |= holderMask(i);
       }
     }
     return m;
@@ -68,8 +151,8 @@ final class LockEntry {
       return false;
     }
     LockOwner group = owner.leader;
-    for (Holding h : holders) {
-      if (h.owner.leader != group && (h.mask & conflicts) != 0) {
+    for (int i = 0; i < holderCount; i++) {
+      if (holderOwner(i).leader != group && (holderMask(i) & conflicts) != 0) {
         return true;
       }
     }
@@ -78,46 +161,57 @@ final class LockEntry {
 
   /** Whether a new request can be granted without waiting. */
   boolean grantableNow(LockOwner owner, LockMode mode) {
-    return (mode.conflicts() & waitMask()) == 0 && !conflictsWithHolders(owner, mode);
+    return (waiters.isEmpty() || (mode.conflicts() & waitMask()) == 0) && !conflictsWithHolders(owner, mode);
   }
 
   void grant(LockOwner owner, LockMode mode) {
-    Holding h = holding(owner);
-    if (h == null) {
-      h = new Holding(owner);
-      holders.add(h);
+    int i = holderIndex(owner);
+    if (i < 0) {
+      i = holderCount++;
+      if (i > 0 && (moreOwners == null || moreOwners.length < i)) {
+        int n = moreOwners == null ? 2 : moreOwners.length * 2;
+        moreOwners = moreOwners == null ? new LockOwner[n] : Arrays.copyOf(moreOwners, n);
+        moreMasks = moreMasks == null ? new int[n] : Arrays.copyOf(moreMasks, n);
+      }
+      setHolder(i, owner, 0);
     }
-    if ((h.mask & mode.bit()) == 0) {
-      h.mask |= mode.bit();
-      grantedCounts[mode.ordinal()]++;
-      grantedMask |= mode.bit();
-    }
+    setHolder(i, owner, holderMask(i) | mode.bit());
+    grantedMask |= mode.bit();
   }
 
   /** Removes {@code owner}'s hold on {@code mode}; false if it did not hold it. */
   boolean ungrant(LockOwner owner, LockMode mode) {
-    Holding h = holding(owner);
-    if (h == null || (h.mask & mode.bit()) == 0) {
+    int i = holderIndex(owner);
+    if (i < 0 || (holderMask(i) & mode.bit()) == 0) {
       return false;
     }
-    h.mask &= ~mode.bit();
-    if (h.mask == 0) {
-      holders.remove(h);
+    int mask = holderMask(i) & ~mode.bit();
+    if (mask != 0) {
+      setHolder(i, owner, mask);
+    } else {
+      int last = --holderCount;
+      if (i != last) {
+        setHolder(i, holderOwner(last), holderMask(last));
+      }
+      if (last > 0) {
+        moreOwners[last - 1] = null;
+      }
     }
-    if (--grantedCounts[mode.ordinal()] == 0) {
-      grantedMask &= ~mode.bit();
+    int g = 0;
+    for (int k = 0; k < holderCount; k++) {
+      g |= holderMask(k);
     }
+    grantedMask = g;
     return true;
   }
 
-  Holding holding(LockOwner owner) {
-    for (Holding h : holders) {
-      if (h.owner == owner) {
-        return h;
-      }
-    }
-    return null;
+  /** The modes {@code owner} itself holds here (0 if none). */
+  int heldBy(LockOwner owner) {
+    int i = holderIndex(owner);
+    return i < 0 ? 0 : holderMask(i);
   }
+
+  // ---- the queue ----
 
   /**
    * Queues a request that cannot be granted now. Returns null when it was granted after all
@@ -157,9 +251,24 @@ final class LockEntry {
   /** This entry's rows, plus the request being refused as a waiting row (for an early deadlock). */
   private List<LockInfo> viewWithRequest(LockOwner owner, LockMode mode) {
     List<LockInfo> rows = new ArrayList<>();
-    LockManager.addRows(this, rows);
+    addRows(rows);
     rows.add(new LockInfo(tag, mode, false, false, owner.name(), owner.leader.name(), System.nanoTime()));
     return rows;
+  }
+
+  /** This entry's rows of the lock view: holders, then waiters in queue order. The caller holds the latch. */
+  void addRows(List<LockInfo> out) {
+    for (int i = 0; i < holderCount; i++) {
+      LockOwner o = holderOwner(i);
+      for (LockMode mode : LockMode.values()) {
+        if ((holderMask(i) & mode.bit()) != 0) {
+          out.add(new LockInfo(tag, mode, true, false, o.name(), o.leader.name(), 0));
+        }
+      }
+    }
+    for (Waiter w : waiters) {
+      out.add(new LockInfo(tag, w.mode, false, false, w.owner.name(), w.owner.leader.name(), w.waitStartNanos));
+    }
   }
 
   /**
@@ -191,5 +300,10 @@ final class LockEntry {
     w.state = Waiter.REMOVED;
     wakeWaiters();
     return true;
+  }
+
+  @Override
+  public String toString() {
+    return "lock entry for " + tag;
   }
 }

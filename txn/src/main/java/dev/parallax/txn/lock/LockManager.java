@@ -3,7 +3,6 @@ package dev.parallax.txn.lock;
 import dev.parallax.storage.DatabaseException;
 import dev.parallax.storage.SqlState;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The heavyweight lock manager: relation, tuple, transaction-id and object locks in the eight
@@ -25,8 +23,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>In the owner's fast-path slots for a weak mode on a relation while no strong lock on a
  *       relation of the same hash bucket is held or awaited ({@link #strongLocks} is zero): the
  *       only synchronisation is the owner's own, uncontended, monitor.
- *   <li>Otherwise in the shared table: {@value #PARTITIONS} partitions, each a map of
- *       {@link LockEntry} under its own lock.
+ *   <li>Otherwise in the shared {@link LockTable}: a concurrent map of {@link LockEntry}, each
+ *       under its own latch, so requests on different tags share no written memory.
  * </ol>
  * A strong relation lock first raises the bucket's counter, then moves every owner's fast-path
  * entries for that relation into the table, then asks the table. Weak requesters read the counter
@@ -38,18 +36,24 @@ import java.util.concurrent.locks.ReentrantLock;
  * timeout or statement deadline, and every {@code deadlockTimeoutMillis}, when it runs the
  * {@link DeadlockDetector}. A grant that races with a timeout wins: the caller gets the lock.
  *
- * <p>Lock order: an owner's fast-path monitor before a partition lock; partition locks in index
- * order. Nothing takes a fast-path monitor while holding a partition lock.
+ * <p>Lock order: an owner's fast-path monitor before an entry latch. A thread holds at most one
+ * entry latch, except the deadlock detector (one at a time, under its own gate), which holds the
+ * latches of every entry with a waiter. Nothing takes a fast-path monitor while holding a latch.
+ *
+ * <h2>What the uncontended path writes</h2>
+ * Only the owner's own local counts and the entry (its latch word and holder fields). No shared
+ * counter: statistics are {@link LongAdder}s bumped only when a request waits, deadlocks or times
+ * out, and the deadlock detector finds the entries it must latch through {@link LockOwner#waiting}
+ * rather than through a registry every acquire would write.
  */
 public final class LockManager {
-  static final int PARTITIONS = 16;
   static final int STRONG_BUCKETS = 1024;
 
-  final Partition[] partitions = new Partition[PARTITIONS];
+  final LockTable table;
   /** Per bucket of relation tags: strong locks held or requested. */
   private final AtomicIntegerArray strongLocks = new AtomicIntegerArray(STRONG_BUCKETS);
-  /** Every owner ever created, for moving fast-path entries and for the lock view. Owners are reused. */
-  private final List<LockOwner> owners = new CopyOnWriteArrayList<>();
+  /** Every owner ever created, for moving fast-path entries, the detector and the lock view. Owners are reused. */
+  final List<LockOwner> owners = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<LockOwner> idleOwners = new ConcurrentLinkedQueue<>();
   private final DeadlockDetector detector = new DeadlockDetector(this);
 
@@ -58,9 +62,12 @@ public final class LockManager {
   private final LongAdder timeouts = new LongAdder();
 
   public LockManager() {
-    for (int i = 0; i < PARTITIONS; i++) {
-      partitions[i] = new Partition();
-    }
+    this(LockTable.DEFAULT_RETAINED);
+  }
+
+  /** A lock manager whose table keeps up to {@code retainedEntries} entries when they fall unused. */
+  LockManager(int retainedEntries) {
+    table = new LockTable(retainedEntries);
   }
 
   /** A fresh (or reused, empty) owner named {@code name}. Give it back with {@link #retire}. */
@@ -82,10 +89,6 @@ public final class LockManager {
     owner.level = 0;
     owner.cancelRequested = false;
     idleOwners.add(owner);
-  }
-
-  Partition partitionOf(LockTag tag) {
-    return partitions[tag.spread() & (PARTITIONS - 1)];
   }
 
   private static int strongBucket(LockTag tag) {
@@ -125,21 +128,22 @@ public final class LockManager {
       strongLocks.incrementAndGet(strongBucket(tag));
       moveFastPathEntries(tag);
     }
-    boolean granted = false;
+    LockEntry granted = null;
     try {
       granted = acquireInTable(owner, tag, mode, wait);
     } finally {
-      if (strong && !granted) {
+      if (strong && granted == null) {
         strongLocks.decrementAndGet(strongBucket(tag));
       }
     }
-    if (granted) {
-      remember(owner, tag, local, m, strong);
+    if (granted != null) {
+      remember(owner, tag, local, m, strong).entry = granted;
     }
-    return granted;
+    return granted != null;
   }
 
-  private static void remember(LockOwner owner, LockTag tag, LockOwner.LocalLock local, int m, boolean strong) {
+  private static LockOwner.LocalLock remember(LockOwner owner, LockTag tag, LockOwner.LocalLock local, int m,
+      boolean strong) {
     if (local == null) {
       local = new LockOwner.LocalLock();
       owner.local.put(tag, local);
@@ -149,6 +153,7 @@ public final class LockManager {
     if (strong) {
       local.strongCounted |= 1 << m;
     }
+    return local;
   }
 
   private boolean tryFastPath(LockOwner owner, LockTag tag, LockMode mode) {
@@ -180,21 +185,19 @@ public final class LockManager {
   /** Moves every owner's fast-path entries for {@code tag}'s relation into the shared table. */
   private void moveFastPathEntries(LockTag tag) {
     int relation = (int) tag.a();
-    Partition part = partitionOf(tag);
     for (LockOwner o : owners) {
       synchronized (o.fastPath) {
         for (int i = 0; i < LockOwner.FAST_PATH_SLOTS; i++) {
           if (o.fastPathModes[i] != 0 && o.fastPathRelation[i] == relation) {
-            part.lock.lock();
+            LockEntry e = table.latched(tag);
             try {
-              LockEntry e = part.entries.computeIfAbsent(tag, LockEntry::new);
               for (LockMode mode : LockMode.values()) {
                 if ((o.fastPathModes[i] & mode.bit()) != 0) {
                   e.grant(o, mode);
                 }
               }
             } finally {
-              part.lock.unlock();
+              e.unlatch();
             }
             o.fastPathModes[i] = 0;
           }
@@ -203,43 +206,44 @@ public final class LockManager {
     }
   }
 
-  private boolean acquireInTable(LockOwner owner, LockTag tag, LockMode mode, LockWait wait) {
-    Partition part = partitionOf(tag);
+  /** The entry on which {@code mode} was granted, or null (SKIP_LOCKED only). */
+  private LockEntry acquireInTable(LockOwner owner, LockTag tag, LockMode mode, LockWait wait) {
     Waiter w;
-    part.lock.lock();
+    LockEntry e = table.latched(tag);
     try {
-      LockEntry e = part.entries.computeIfAbsent(tag, LockEntry::new);
       if (e.grantableNow(owner, mode)) {
         e.grant(owner, mode);
-        return true;
+        return e;
       }
       if (wait.policy() != LockWait.Policy.BLOCK) {
-        if (e.isUnused()) {
-          part.entries.remove(tag);
-        }
+        table.dropIfUnused(e);
         if (wait.policy() == LockWait.Policy.SKIP_LOCKED) {
-          return false;
+          return null;
         }
         throw new DatabaseException(SqlState.LOCK_NOT_AVAILABLE,
             "could not obtain " + mode.displayName() + " on " + tag + " (NOWAIT)");
       }
       w = e.enqueue(owner, mode);
       if (w == null) {
-        return true;
+        return e;
       }
+      // Published before the latch is released, so a detector that latches every entry some
+      // owner is waiting on sees every waiter queued before it started.
+      owner.waiting = w;
     } catch (DeadlockDetectedException d) {
       deadlocks.increment();
       throw d;
     } finally {
-      part.lock.unlock();
+      e.unlatch();
     }
     waits.increment();
-    return awaitGrant(w, wait);
+    awaitGrant(w, wait);
+    return e;
   }
 
-  private boolean awaitGrant(Waiter w, LockWait wait) {
+  /** Returns once {@code w} is granted; throws if it gives up. */
+  private void awaitGrant(Waiter w, LockWait wait) {
     LockOwner owner = w.owner;
-    owner.waiting = w;
     try {
       long start = w.waitStartNanos;
       long deadlockEvery = TimeUnit.MILLISECONDS.toNanos(Math.max(1, wait.deadlockTimeoutMillis()));
@@ -249,22 +253,22 @@ public final class LockManager {
       long statementDeadline = wait.statementDeadlineNanos() != 0 ? wait.statementDeadlineNanos() : Long.MAX_VALUE;
       while (true) {
         if (w.state == Waiter.GRANTED) {
-          return true;
+          return;
         }
         long now = System.nanoTime();
         if (owner.cancelRequested || Thread.interrupted()) {
           owner.cancelRequested = false;
           giveUp(w, SqlState.QUERY_CANCELED, "canceling statement due to user request");
-          return true;
+          return;
         }
         if (now - statementDeadline >= 0) {
           giveUp(w, SqlState.QUERY_CANCELED, "canceling statement due to statement timeout");
-          return true;
+          return;
         }
         if (now - lockDeadline >= 0) {
           timeouts.increment();
           giveUp(w, SqlState.LOCK_NOT_AVAILABLE, "canceling statement due to lock timeout");
-          return true;
+          return;
         }
         if (now - nextCheck >= 0) {
           DeadlockDetectedException deadlock = detector.check(w);
@@ -285,24 +289,18 @@ public final class LockManager {
 
   /** Leaves the queue and throws; returns normally only if the lock was granted meanwhile. */
   private void giveUp(Waiter w, String sqlState, String message) {
-    Partition part = partitionOf(w.entry.tag);
-    part.lock.lock();
+    LockEntry e = w.entry;
+    e.latch();
     try {
       if (w.state == Waiter.GRANTED) {
         return;
       }
-      w.entry.removeWaiter(w);
-      dropIfUnused(part, w.entry);
+      e.removeWaiter(w);
+      table.dropIfUnused(e);
     } finally {
-      part.lock.unlock();
+      e.unlatch();
     }
     throw new DatabaseException(sqlState, message + " while waiting for " + w.mode.displayName() + " on " + w.entry.tag);
-  }
-
-  void dropIfUnused(Partition part, LockEntry e) {
-    if (e.isUnused()) {
-      part.entries.remove(e.tag, e);
-    }
   }
 
   // ---- release ---------------------------------------------------------------------------------
@@ -328,23 +326,35 @@ public final class LockManager {
     if (fastPathEligible(tag, mode) && releaseFastPath(owner, tag, mode)) {
       return;
     }
-    Partition part = partitionOf(tag);
-    part.lock.lock();
+    LockEntry e = latchedEntryOf(tag, local);
     try {
-      LockEntry e = part.entries.get(tag);
       if (e == null || !e.ungrant(owner, mode)) {
         throw new IllegalStateException("lock table lost " + mode.displayName() + " on " + tag + " of " + owner.name());
       }
-      e.wakeWaiters();
-      dropIfUnused(part, e);
+      if (!e.waiters.isEmpty()) {
+        e.wakeWaiters();
+      }
+      table.dropIfUnused(e);
     } finally {
-      part.lock.unlock();
+      if (e != null) {
+        e.unlatch();
+      }
     }
     int bit = 1 << mode.ordinal();
     if ((local.strongCounted & bit) != 0) {
       local.strongCounted &= ~bit;
       strongLocks.decrementAndGet(strongBucket(tag));
     }
+  }
+
+  /**
+   * The live entry of a tag {@code local} holds something on in the table, latched (null if none).
+   * The entry remembered at the grant saves a map lookup; it is stale (dead) only when every mode
+   * granted through it was released while a fast-path mode, moved to the table later, stayed held.
+   */
+  private LockEntry latchedEntryOf(LockTag tag, LockOwner.LocalLock local) {
+    LockEntry e = local.entry;
+    return e != null && e.latchIfLive() ? e : table.latchedIfPresent(tag);
   }
 
   private static boolean releaseFastPath(LockOwner owner, LockTag tag, LockMode mode) {
@@ -394,7 +404,7 @@ public final class LockManager {
 
   /**
    * Every held and awaited lock, like pg_locks: fast-path entries first (owner by owner), then
-   * the shared table (partition by partition, each consistent in itself).
+   * the shared table (entry by entry, each consistent in itself).
    */
   public List<LockInfo> locks() {
     List<LockInfo> out = new ArrayList<>();
@@ -410,46 +420,9 @@ public final class LockManager {
         }
       }
     }
-    for (Partition part : partitions) {
-      part.lock.lock();
-      try {
-        addTableRows(part, out);
-      } finally {
-        part.lock.unlock();
-      }
-    }
+    table.addRows(out);
     return out;
   }
-
-  /** The shared table's rows; the caller holds every partition lock. */
-  List<LockInfo> tableView() {
-    List<LockInfo> out = new ArrayList<>();
-    for (Partition part : partitions) {
-      addTableRows(part, out);
-    }
-    return out;
-  }
-
-  private static void addTableRows(Partition part, List<LockInfo> out) {
-    for (LockEntry e : part.entries.values()) {
-      addRows(e, out);
-    }
-  }
-
-  /** One entry's rows: holders, then waiters in queue order. */
-  static void addRows(LockEntry e, List<LockInfo> out) {
-    for (LockEntry.Holding h : e.holders) {
-      for (LockMode mode : LockMode.values()) {
-        if ((h.mask & mode.bit()) != 0) {
-          out.add(new LockInfo(e.tag, mode, true, false, h.owner.name(), h.owner.leader.name(), 0));
-        }
-      }
-    }
-    for (Waiter w : e.waiters) {
-      out.add(new LockInfo(e.tag, w.mode, false, false, w.owner.name(), w.owner.leader.name(), w.waitStartNanos));
-    }
-  }
-
 
   /** True when nothing is held or awaited anywhere and no strong-lock counter is raised. */
   public boolean isEmpty() {
@@ -463,12 +436,5 @@ public final class LockManager {
 
   public LockStats stats() {
     return new LockStats(waits.sum(), deadlocks.sum(), timeouts.sum(), detector.runs());
-  }
-
-  /** One slice of the shared table. */
-  static final class Partition {
-    final ReentrantLock lock = new ReentrantLock();
-    // guarded by lock
-    final HashMap<LockTag, LockEntry> entries = new HashMap<>();
   }
 }

@@ -18,6 +18,18 @@ import java.util.HashMap;
  * shared table. Guarded by {@link #fastPath}: the owner takes it to add or remove an entry, and a
  * strong-lock requester takes it to move entries of its relation into the shared table.
  *
+ * <h2>What other threads touch</h2>
+ * Lock and release write only this owner's own state: the local counts and, for fast-path locks,
+ * the slots under its own {@link #fastPath} monitor (uncontended unless a strong requester is
+ * moving entries). Other threads only read {@link #leader}, the name and
+ * {@link #waiting}, and write {@link #cancelRequested}; none of those is written on the
+ * uncontended path, so owners of different sessions write no common field there. Nor is any
+ * field of this object written per lock: a pool of emptied {@link LocalLock}s kept here was tried
+ * and removed, because its top index (written twice per lock + release) would share a cache line
+ * with the neighbouring owner's, the collector laying owners out side by side in the order of the
+ * manager's owner list. With it the fast path measured 18.5 M/s with 8 threads (29.8 M/s without,
+ * before; the machine was loaded during both later attempts to compare, so that is not conclusive).
+ *
  * <h2>Lock groups</h2>
  * {@link #leader} is the group this owner belongs to (itself when in none). Holders with the same
  * leader never conflict. It changes only while the owner holds no locks (joining before its first
@@ -32,6 +44,8 @@ public final class LockOwner {
     final int[] level = new int[LockMode.values().length];
     /** Modes whose acquisition raised the relation's strong-lock counter (lowered at release). */
     int strongCounted;
+    /** The table entry of the last grant through the table (saves the lookup at release); may be stale. */
+    LockEntry entry;
 
     boolean isEmpty() {
       for (int c : count) {

@@ -30,6 +30,15 @@ public record LockTag(Kind kind, long a, long b, long c) {
     return (int) (h ^ (h >>> 29) ^ (h >>> 47));
   }
 
+  /**
+   * The spread hash, instead of the record's default, which mixes in the kind enum's identity hash
+   * and is computed on every lock-table and local-count lookup (four per lock + release).
+   */
+  @Override
+  public int hashCode() {
+    return spread();
+  }
+
   @Override
   public String toString() {
     return switch (kind) {

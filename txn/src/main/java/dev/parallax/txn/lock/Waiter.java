@@ -4,7 +4,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * One blocked request in a lock's queue. Its state moves from WAITING to GRANTED (by whoever
- * releases or rearranges, under the partition lock) or to REMOVED (by the waiter itself, or by
+ * releases or rearranges, under the entry latch) or to REMOVED (by the waiter itself, or by
  * the deadlock detector choosing it as victim). The waiting thread parks and re-reads the state.
  */
 final class Waiter {

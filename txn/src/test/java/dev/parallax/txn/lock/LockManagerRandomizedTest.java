@@ -1,7 +1,5 @@
 package dev.parallax.txn.lock;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parallax.storage.DatabaseException;
@@ -119,17 +117,7 @@ class LockManagerRandomizedTest {
         }
       }, "locker-" + t));
     }
-    threads.forEach(Thread::start);
-    start.countDown();
-    for (Thread t : threads) {
-      t.join(TimeUnit.SECONDS.toMillis(30));
-      assertFalse(t.isAlive(), t.getName() + " hangs; seed " + seed + "; locks " + lm.locks());
-    }
-    assertEquals(List.of(), List.copyOf(failures), "seed " + seed);
-    for (LockOwner o : owners) {
-      lm.retire(o);
-    }
-    assertTrue(lm.isEmpty(), "left over: " + lm.locks());
+    LockTestSupport.runToEnd(lm, threads, start, failures, owners, seed);
     assertTrue(grants.get() > 1000, "too little work: " + grants.get());
     assertTrue(lm.stats().waits() > 0, "nobody ever waited");
     assertTrue(deadlocks.get() > 0, "random lock orders never deadlocked: the cycle checks ran on nothing");

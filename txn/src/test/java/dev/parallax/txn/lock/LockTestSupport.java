@@ -1,8 +1,14 @@
 package dev.parallax.txn.lock;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -23,6 +29,26 @@ final class LockTestSupport {
     t.setDaemon(true);
     t.start();
     return f;
+  }
+
+  /**
+   * Starts {@code threads}, opens {@code start} for them, waits for them and checks that none hangs
+   * (30 s each), that none reported a failure, and that the table is empty once every owner has been
+   * retired. The seed goes into every message, for re-running.
+   */
+  static void runToEnd(LockManager lm, List<Thread> threads, CountDownLatch start, Collection<String> failures,
+      List<LockOwner> owners, long seed) throws InterruptedException {
+    threads.forEach(Thread::start);
+    start.countDown();
+    for (Thread t : threads) {
+      t.join(TimeUnit.SECONDS.toMillis(30));
+      assertFalse(t.isAlive(), t.getName() + " hangs; seed " + seed + "; locks " + lm.locks());
+    }
+    assertEquals(List.of(), List.copyOf(failures), "seed " + seed);
+    for (LockOwner o : owners) {
+      lm.retire(o);
+    }
+    assertTrue(lm.isEmpty(), "left over: " + lm.locks());
   }
 
   /** Blocks until {@code owner} is queued in the lock table (at most 10 s). */
