@@ -455,8 +455,8 @@ public final class Session implements AutoCloseable {
       long deadline = statementTimeoutMillis == 0 ? 0 : System.nanoTime() + statementTimeoutMillis * 1_000_000;
       tx.setLockWait(new LockWait(LockWait.Policy.BLOCK, lockTimeoutMillis, deadline, deadlockTimeoutMillis));
       tx.startStatement();
-      lockScanned(plan, tx);
-      QueryCursor cursor = Executor.open(plan, context(tx, params, false));
+      PlanSupport.lockScanned(db, plan, tx);
+      QueryCursor cursor = Executor.open(plan, PlanSupport.context(db, tx, params, false));
       openCursor = true;
       cursor.onClose(ok -> {
         openCursor = false;
@@ -485,8 +485,8 @@ public final class Session implements AutoCloseable {
   /** EXPLAIN ANALYZE: runs the plan to the end and returns the tree with estimates and actual figures. */
   public String explainAnalyze(Plan plan, Object... params) {
     return statement(t -> {
-      lockScanned(plan, t);
-      PlanState root = Executor.start(plan, context(t, params, true));
+      PlanSupport.lockScanned(db, plan, t);
+      PlanState root = Executor.start(plan, PlanSupport.context(db, t, params, true));
       try {
         while (root.next() != null) {
           // drain: the figures are what we want
@@ -496,52 +496,6 @@ public final class Session implements AutoCloseable {
         root.end();
       }
     });
-  }
-
-  private ExecContext context(Transaction t, Object[] params, boolean analyze) {
-    return new ExecContext(db.heap(), t, t.statementSnapshot(), params, analyze, null, db::tree,
-        relation -> new TableTarget(db, t, tableByRelation(relation, t)));
-  }
-
-  private Table tableByRelation(int relation, Transaction t) {
-    for (Table tab : db.catalog().tables(t)) {
-      if (tab.relation() == relation) {
-        return tab;
-      }
-    }
-    throw new DatabaseException(SqlState.UNDEFINED_TABLE, "relation " + relation + " does not exist");
-  }
-
-  private void lockScanned(Plan plan, Transaction t) {
-    if (plan instanceof SeqScanPlan scan) {
-      lockRelation(scan.relation(), scan.table(), t);
-    }
-    if (plan instanceof dev.parallax.executor.plan.ModifyTablePlan m) {
-      lockRelation(m.relation(), m.table(), t, LockMode.ROW_EXCLUSIVE);
-    }
-    if (plan instanceof dev.parallax.executor.plan.LockRowsPlan lr) {
-      lockRelation(lr.relation(), lr.table(), t, LockMode.ROW_SHARE);
-    }
-    if (plan instanceof dev.parallax.executor.plan.IndexScanPlan scan) {
-      lockRelation(scan.relation(), scan.table(), t);
-      if (!db.storage().bufferPool().relationExists(scan.indexRelation())) {
-        throw new DatabaseException(SqlState.UNDEFINED_OBJECT, "index \"" + scan.index() + "\" does not exist");
-      }
-    }
-    for (Plan child : plan.children()) {
-      lockScanned(child, t);
-    }
-  }
-
-  private void lockRelation(int relation, String name, Transaction t) {
-    lockRelation(relation, name, t, LockMode.ACCESS_SHARE);
-  }
-
-  private void lockRelation(int relation, String name, Transaction t, LockMode mode) {
-    if (!db.storage().bufferPool().relationExists(relation)) {
-      throw new DatabaseException(SqlState.UNDEFINED_TABLE, "relation \"" + name + "\" does not exist");
-    }
-    db.transactions().locks().acquire(t.lockOwner(), LockTag.relation(relation), mode, t.lockWait());
   }
 
   // ---- statement frame ------------------------------------------------------------------------

@@ -49,6 +49,21 @@ public final class HeapTuple {
     return RowCodec.decodeColumn(types, column, bytes, off + TupleHeader.SIZE);
   }
 
+  /** Where column {@code column} starts in this tuple's bytes, or -1 if it is null (see {@link RowCodec#columnPosition}). */
+  public int columnPosition(ColumnType[] types, int column) {
+    return RowCodec.columnPosition(types, column, bytes, off + TupleHeader.SIZE);
+  }
+
+  /** The INTEGER / BIGINT / BOOLEAN value at a position from {@link #columnPosition}. */
+  public long longAt(ColumnType type, int position) {
+    return RowCodec.readLong(type, bytes, position);
+  }
+
+  /** The value at a position from {@link #columnPosition}. */
+  public Object valueAt(ColumnType type, int position) {
+    return RowCodec.readAt(type, bytes, position);
+  }
+
   /** A copy of the row data (the part after the header). */
   public byte[] rowData() {
     byte[] out = new byte[len - TupleHeader.SIZE];

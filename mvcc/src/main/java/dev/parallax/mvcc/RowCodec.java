@@ -126,6 +126,39 @@ public final class RowCodec {
     return read(types[column], data, pos);
   }
 
+  /**
+   * Where column {@code column}'s value starts in {@code data}, or -1 when it is null or beyond
+   * the row's attributes: lets a reader take a fixed-width value without boxing it.
+   */
+  public static int columnPosition(ColumnType[] types, int column, byte[] data, int off) {
+    int natts = SlottedPage.getShort(data, off);
+    if (column >= natts || isNullAt(data, off, column)) {
+      return -1;
+    }
+    int pos = off + 2 + bitmapBytes(natts);
+    for (int i = 0; i < column; i++) {
+      if (!isNullAt(data, off, i)) {
+        pos += width(types[i], data, pos);
+      }
+    }
+    return pos;
+  }
+
+  /** An INTEGER, BIGINT or BOOLEAN (1 / 0) value at {@code pos}, unboxed. */
+  public static long readLong(ColumnType t, byte[] data, int pos) {
+    return switch (t) {
+      case INTEGER -> SlottedPage.getInt(data, pos);
+      case BIGINT -> SlottedPage.getLong(data, pos);
+      case BOOLEAN -> data[pos] != 0 ? 1 : 0;
+      default -> throw new IllegalArgumentException(t + " is not read as a long");
+    };
+  }
+
+  /** The value at {@code pos} (as {@link #decodeColumn} returns it). */
+  public static Object readAt(ColumnType t, byte[] data, int pos) {
+    return read(t, data, pos);
+  }
+
   static int attributeCount(byte[] data, int off) {
     return SlottedPage.getShort(data, off);
   }

@@ -34,6 +34,27 @@ final class Accumulator {
     count++;
   }
 
+  /** Whether integer values may go through {@link #addLong} (no boxing) for this aggregate. */
+  boolean takesLongs() {
+    ColumnType t = call.arg() == null ? null : call.arg().type();
+    return seen == null && (t == ColumnType.INTEGER || t == ColumnType.BIGINT)
+        && (call.fn() == AggFunction.COUNT || call.fn() == AggFunction.SUM || call.fn() == AggFunction.AVG);
+  }
+
+  /** A non-null integer argument value (see {@link #takesLongs}). */
+  void addLong(long x) {
+    count++;
+    if (call.fn() != AggFunction.COUNT) {
+      long r = longSum + x;
+      if (((longSum ^ r) & (x ^ r)) < 0) { // overflow: carry on exactly
+        bigSum = (bigSum == null ? BigDecimal.ZERO : bigSum).add(BigDecimal.valueOf(longSum)).add(BigDecimal.valueOf(x));
+        longSum = 0;
+      } else {
+        longSum = r;
+      }
+    }
+  }
+
   /** A (non-null) argument value. */
   void add(Object v) {
     if (seen != null && !seen.add(HashKey.normalise(v))) {

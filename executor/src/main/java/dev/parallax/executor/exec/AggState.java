@@ -57,6 +57,11 @@ final class AggState extends PlanState {
     List<AggCall> calls = agg.aggregates();
     Map<List<Object>, Group> groups = new LinkedHashMap<>();
     Group plain = groupBy.length == 0 ? newGroup(new Object[0], calls) : null;
+    boolean[] longs = new boolean[calls.size()];
+    Accumulator[] probe = newGroup(new Object[0], calls).accumulators();
+    for (int i = 0; i < longs.length; i++) {
+      longs[i] = probe[i].takesLongs();
+    }
     for (TupleSlot row = child.next(); row != null; row = child.next()) {
       Group g = plain;
       if (g == null) {
@@ -70,12 +75,17 @@ final class AggState extends PlanState {
         if (filters[i] != null && !filters[i].test(row)) {
           continue;
         }
+        Accumulator acc = g.accumulators()[i];
         if (args[i] == null) {
-          g.accumulators()[i].addRow();
+          acc.addRow();
+        } else if (longs[i]) {
+          if (args[i].evalLong(row)) {
+            acc.addLong(args[i].lastLong());
+          }
         } else {
           Object v = args[i].value(row);
           if (v != null) {
-            g.accumulators()[i].add(v);
+            acc.add(v);
           }
         }
       }

@@ -4,28 +4,49 @@ import dev.parallax.mvcc.ColumnType;
 import dev.parallax.mvcc.HeapTuple;
 
 /**
- * A slot over a heap version: columns are decoded on first use and cached, so a qual over the
- * first column of a wide row never decodes the rest. Rebound to the next version by the scan.
+ * A slot over a heap version: a column's position is found on first use and its value read from
+ * the tuple's bytes (integer-like columns without boxing), so a qual over the first columns of a
+ * wide row never decodes the rest. Rebound to the next version by the scan; a generation number
+ * marks what belongs to the current version, so rebinding clears nothing.
  */
 final class HeapSlot implements TupleSlot {
   private final ColumnType[] types;
   private final Object[] values;
-  private final boolean[] decoded;
+  private final int[] positions;
+  /** Generation in which positions[i] (and values[i], if valueGen matches) were filled. */
+  private final int[] positionGen;
+  private final int[] valueGen;
+  private int generation;
   private HeapTuple tuple;
 
   HeapSlot(ColumnType[] types) {
     this.types = types;
     this.values = new Object[types.length];
-    this.decoded = new boolean[types.length];
+    this.positions = new int[types.length];
+    this.positionGen = new int[types.length];
+    this.valueGen = new int[types.length];
   }
 
   void bind(HeapTuple t) {
     tuple = t;
-    java.util.Arrays.fill(decoded, false);
+    if (generation == Integer.MAX_VALUE) { // wrapping: forget every stamp rather than trust an old one
+      generation = 0;
+      java.util.Arrays.fill(positionGen, 0);
+      java.util.Arrays.fill(valueGen, 0);
+    }
+    generation++;
   }
 
   HeapTuple tuple() {
     return tuple;
+  }
+
+  private int position(int i) {
+    if (positionGen[i] != generation) {
+      positions[i] = tuple.columnPosition(types, i);
+      positionGen[i] = generation;
+    }
+    return positions[i];
   }
 
   @Override
@@ -39,10 +60,21 @@ final class HeapSlot implements TupleSlot {
   }
 
   @Override
+  public boolean isNull(int i) {
+    return position(i) < 0;
+  }
+
+  @Override
+  public long getLong(int i) {
+    return tuple.longAt(types[i], position(i));
+  }
+
+  @Override
   public Object get(int i) {
-    if (!decoded[i]) {
-      values[i] = tuple.value(types, i);
-      decoded[i] = true;
+    if (valueGen[i] != generation) {
+      int p = position(i);
+      values[i] = p < 0 ? null : tuple.valueAt(types[i], p);
+      valueGen[i] = generation;
     }
     return values[i];
   }

@@ -91,6 +91,32 @@ public final class ExprState {
     return !n[p.result] && l[p.result] != 0;
   }
 
+  private long lastLong;
+
+  /**
+   * Evaluates an INTEGER / BIGINT / BOOLEAN expression without boxing: false when the result is
+   * null, else the value is {@link #lastLong()}. (Aggregates use this on their hot path.)
+   */
+  public boolean evalLong(TupleSlot slot) {
+    if (p.fast == ExprProgram.FAST_COLUMN) {
+      if (slot.isNull(p.fastColumn)) {
+        return false;
+      }
+      lastLong = slot.getLong(p.fastColumn);
+      return true;
+    }
+    eval(slot);
+    if (n[p.result]) {
+      return false;
+    }
+    lastLong = l[p.result];
+    return true;
+  }
+
+  public long lastLong() {
+    return lastLong;
+  }
+
   /** The value of the expression for {@code slot}, boxed as its type's Java class, or null. */
   public Object value(TupleSlot slot) {
     if (p.fast == ExprProgram.FAST_COLUMN) {
