@@ -442,19 +442,8 @@ public final class Session implements AutoCloseable {
    * in this session meanwhile. Every relation the plan scans is locked ACCESS SHARE.
    */
   public QueryCursor run(Plan plan, Object... params) {
-    checkUsable();
-    checkNotFailed();
-    if (openCursor) {
-      throw new DatabaseException(SqlState.OBJECT_IN_USE, "a plan's cursor is still open in this session");
-    }
-    boolean auto = !explicit;
-    if (auto) {
-      tx = db.transactions().begin(db.settings().defaultIsolation(), false, lockOwner);
-    }
+    boolean auto = beginStatement();
     try {
-      long deadline = statementTimeoutMillis == 0 ? 0 : System.nanoTime() + statementTimeoutMillis * 1_000_000;
-      tx.setLockWait(new LockWait(LockWait.Policy.BLOCK, lockTimeoutMillis, deadline, deadlockTimeoutMillis));
-      tx.startStatement();
       PlanSupport.lockScanned(db, plan, tx);
       QueryCursor cursor = Executor.open(plan, PlanSupport.context(db, tx, params, false));
       openCursor = true;
@@ -505,7 +494,12 @@ public final class Session implements AutoCloseable {
     T run(Transaction t);
   }
 
-  private <T> T statement(Body<T> body) {
+  /**
+   * Starts a statement: checks the session can run one, begins the autocommit transaction if
+   * there is no explicit one (returned true then), sets the lock waits and takes the statement's
+   * snapshot (READ COMMITTED: each statement sees what committed before it began).
+   */
+  private boolean beginStatement() {
     checkUsable();
     checkNotFailed();
     checkNoOpenCursor();
@@ -516,7 +510,19 @@ public final class Session implements AutoCloseable {
     try {
       long deadline = statementTimeoutMillis == 0 ? 0 : System.nanoTime() + statementTimeoutMillis * 1_000_000;
       tx.setLockWait(new LockWait(LockWait.Policy.BLOCK, lockTimeoutMillis, deadline, deadlockTimeoutMillis));
-      tx.startStatement(); // READ COMMITTED: each statement sees what committed before it began
+      tx.startStatement();
+    } catch (RuntimeException e) {
+      if (auto) {
+        endTransaction(false);
+      }
+      throw e;
+    }
+    return auto;
+  }
+
+  private <T> T statement(Body<T> body) {
+    boolean auto = beginStatement();
+    try {
       T result = body.run(tx);
       tx.commandCounterIncrement();
       if (auto) {

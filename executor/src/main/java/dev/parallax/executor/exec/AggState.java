@@ -14,27 +14,20 @@ import java.util.Map;
  * and returns one row per group. Each aggregate's argument and FILTER are compiled once; each
  * group only holds its accumulators. In memory: the spill above work_mem is still to come.
  */
-final class AggState extends PlanState {
+final class AggState extends OneChildState {
   private final AggPlan agg;
-  private final PlanState child;
   private ExprState[] groupBy;
   private ExprState[] args;
   private ExprState[] filters;
   private Iterator<Object[]> results;
 
   AggState(AggPlan plan, ExecContext ctx, PlanState child) {
-    super(plan, ctx);
+    super(plan, ctx, child);
     this.agg = plan;
-    this.child = child;
   }
 
   @Override
-  public List<PlanState> children() {
-    return List.of(child);
-  }
-
-  @Override
-  protected void initNode() {
+  protected void initSelf() {
     groupBy = new ExprState[agg.groupBy().size()];
     for (int i = 0; i < groupBy.length; i++) {
       groupBy[i] = compile(agg.groupBy().get(i));
@@ -46,7 +39,6 @@ final class AggState extends PlanState {
       args[i] = calls.get(i).arg() == null ? null : compile(calls.get(i).arg());
       filters[i] = calls.get(i).filter() == null ? null : compile(calls.get(i).filter());
     }
-    child.init();
     results = null;
   }
 
@@ -124,8 +116,4 @@ final class AggState extends PlanState {
     results = null;
   }
 
-  @Override
-  public void end() {
-    child.end();
-  }
 }

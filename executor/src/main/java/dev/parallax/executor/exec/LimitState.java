@@ -1,28 +1,19 @@
 package dev.parallax.executor.exec;
 
 import dev.parallax.executor.plan.LimitPlan;
-import java.util.List;
 
 /** Skips {@code offset} rows, then returns at most {@code limit}; stops pulling its child after. */
-final class LimitState extends PlanState {
+final class LimitState extends OneChildState {
   private final LimitPlan limit;
-  private final PlanState child;
   private long position;
 
   LimitState(LimitPlan plan, ExecContext ctx, PlanState child) {
-    super(plan, ctx);
+    super(plan, ctx, child);
     this.limit = plan;
-    this.child = child;
   }
 
   @Override
-  public List<PlanState> children() {
-    return List.of(child);
-  }
-
-  @Override
-  protected void initNode() {
-    child.init();
+  protected void initSelf() {
     position = 0;
   }
 
@@ -50,8 +41,4 @@ final class LimitState extends PlanState {
     position = 0;
   }
 
-  @Override
-  public void end() {
-    child.end();
-  }
 }

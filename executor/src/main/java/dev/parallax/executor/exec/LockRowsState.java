@@ -1,32 +1,23 @@
 package dev.parallax.executor.exec;
 
 import dev.parallax.executor.plan.LockRowsPlan;
-import java.util.List;
 
 /** Locks each child row's table row through {@link ModifyTarget#lock} and passes on the rows it locked. */
-final class LockRowsState extends PlanState {
+final class LockRowsState extends OneChildState {
   private final LockRowsPlan lockRows;
-  private final PlanState child;
   private ModifyTarget target;
 
   LockRowsState(LockRowsPlan plan, ExecContext ctx, PlanState child) {
-    super(plan, ctx);
+    super(plan, ctx, child);
     this.lockRows = plan;
-    this.child = child;
   }
 
   @Override
-  public List<PlanState> children() {
-    return List.of(child);
-  }
-
-  @Override
-  protected void initNode() {
+  protected void initSelf() {
     if (ctx.targets() == null) {
       throw new IllegalStateException("this execution cannot lock rows (no targets in its context)");
     }
     target = ctx.targets().apply(lockRows.relation());
-    child.init();
   }
 
   @Override
@@ -48,8 +39,4 @@ final class LockRowsState extends PlanState {
     child.rescan();
   }
 
-  @Override
-  public void end() {
-    child.end();
-  }
 }

@@ -10,29 +10,18 @@ import java.util.List;
  * parameter the child reads changed. Unique (same node, {@code unique}): passes a row on only if
  * it differs from the previous one, NULLs counting as equal (as in DISTINCT).
  */
-final class MaterialState extends PlanState {
+final class MaterialState extends OneChildState {
   private final MaterialPlan material;
-  private final PlanState child;
   private final List<Object[]> stored = new ArrayList<>();
   private boolean childDone;
   private int position;
   private Object[] previous;
 
   MaterialState(MaterialPlan plan, ExecContext ctx, PlanState child) {
-    super(plan, ctx);
+    super(plan, ctx, child);
     this.material = plan;
-    this.child = child;
   }
 
-  @Override
-  public List<PlanState> children() {
-    return List.of(child);
-  }
-
-  @Override
-  protected void initNode() {
-    child.init();
-  }
 
   @Override
   protected TupleSlot produce() {
@@ -83,6 +72,6 @@ final class MaterialState extends PlanState {
   @Override
   public void end() {
     stored.clear();
-    child.end();
+    super.end();
   }
 }

@@ -2,7 +2,6 @@ package dev.parallax.executor.exec;
 
 import dev.parallax.executor.expr.ExprState;
 import dev.parallax.executor.plan.ModifyTablePlan;
-import java.util.List;
 
 /**
  * Applies its child's rows to the target table through {@link ModifyTarget}, one row at a time
@@ -10,17 +9,15 @@ import java.util.List;
  * statement's, taken before the first change, and changes carry the statement's command id).
  * With RETURNING it emits each changed row; otherwise it returns nothing and counts.
  */
-final class ModifyTableState extends PlanState {
+final class ModifyTableState extends OneChildState {
   private final ModifyTablePlan modify;
-  private final PlanState child;
   private ExprState[] newValues;
   private ModifyTarget target;
   private long affected;
 
   ModifyTableState(ModifyTablePlan plan, ExecContext ctx, PlanState child) {
-    super(plan, ctx);
+    super(plan, ctx, child);
     this.modify = plan;
-    this.child = child;
   }
 
   /** Rows inserted, updated or deleted so far. */
@@ -29,12 +26,7 @@ final class ModifyTableState extends PlanState {
   }
 
   @Override
-  public List<PlanState> children() {
-    return List.of(child);
-  }
-
-  @Override
-  protected void initNode() {
+  protected void initSelf() {
     if (modify.newValues() != null) {
       newValues = new ExprState[modify.newValues().size()];
       for (int i = 0; i < newValues.length; i++) {
@@ -45,7 +37,6 @@ final class ModifyTableState extends PlanState {
       throw new IllegalStateException("this execution cannot change tables (no targets in its context)");
     }
     target = ctx.targets().apply(modify.relation());
-    child.init();
   }
 
   @Override
@@ -92,8 +83,4 @@ final class ModifyTableState extends PlanState {
     throw new UnsupportedOperationException("ModifyTable is not rescanned");
   }
 
-  @Override
-  public void end() {
-    child.end();
-  }
 }

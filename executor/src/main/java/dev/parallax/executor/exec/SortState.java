@@ -16,9 +16,8 @@ import java.util.List;
  * as rows are asked for (an external merge sort). A rescan re-reads the sorted rows (or merges the
  * runs again) without running the child, unless an internal parameter the child reads changed.
  */
-final class SortState extends PlanState {
+final class SortState extends OneChildState {
   private final SortPlan sort;
-  private final PlanState child;
   private List<Object[]> rows;
   private int position;
   private SortRuns runs;
@@ -29,19 +28,12 @@ final class SortState extends PlanState {
   long methodBytes;
 
   SortState(SortPlan plan, ExecContext ctx, PlanState child) {
-    super(plan, ctx);
+    super(plan, ctx, child);
     this.sort = plan;
-    this.child = child;
   }
 
   @Override
-  public List<PlanState> children() {
-    return List.of(child);
-  }
-
-  @Override
-  protected void initNode() {
-    child.init();
+  protected void initSelf() {
     rows = null;
   }
 
@@ -147,6 +139,6 @@ final class SortState extends PlanState {
   public void end() {
     rows = null;
     release();
-    child.end();
+    super.end();
   }
 }

@@ -351,31 +351,13 @@ public final class ExprState {
     }
   }
 
+  /** Integer arithmetic: computed on longs (which int operands cannot overflow), then range-checked. */
   private static long intArith(int k, int x, int y) {
-    try {
-      return switch (k) {
-        case 0 -> Math.addExact(x, y);
-        case 1 -> Math.subtractExact(x, y);
-        case 2 -> Math.multiplyExact(x, y);
-        case 3 -> {
-          if (y == 0) {
-            throw divisionByZero();
-          }
-          if (x == Integer.MIN_VALUE && y == -1) {
-            throw new ArithmeticException();
-          }
-          yield x / y;
-        }
-        default -> {
-          if (y == 0) {
-            throw divisionByZero();
-          }
-          yield y == -1 ? 0 : x % y;
-        }
-      };
-    } catch (ArithmeticException e) {
+    long r = longArith(k, x, y);
+    if (r != (int) r) {
       throw new DatabaseException(SqlState.NUMERIC_VALUE_OUT_OF_RANGE, "integer out of range");
     }
+    return r;
   }
 
   private static long longArith(int k, long x, long y) {

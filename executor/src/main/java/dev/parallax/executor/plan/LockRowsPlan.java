@@ -1,7 +1,6 @@
 package dev.parallax.executor.plan;
 
 import dev.parallax.mvcc.ColumnType;
-import java.util.List;
 
 /**
  * SELECT ... FOR UPDATE / NO KEY UPDATE / SHARE / KEY SHARE [NOWAIT | SKIP LOCKED]: locks the
@@ -12,7 +11,7 @@ import java.util.List;
  * query's quals against it, EvalPlanQual, is still to come).
  */
 public record LockRowsPlan(int id, Plan child, int relation, String table, int rowIdColumn, LockStrength strength,
-    WaitPolicy waitPolicy, double estimatedRows, double estimatedCost) implements Plan {
+    WaitPolicy waitPolicy, double estimatedRows, double estimatedCost) implements PassThroughPlan {
   /** The four row lock strengths, weakest last. */
   public enum LockStrength { FOR_UPDATE, FOR_NO_KEY_UPDATE, FOR_SHARE, FOR_KEY_SHARE }
 
@@ -22,26 +21,6 @@ public record LockRowsPlan(int id, Plan child, int relation, String table, int r
     if (rowIdColumn < 0 || child.outputTypes().get(rowIdColumn) != ColumnType.BIGINT) {
       throw new IllegalArgumentException("LockRows needs the row identity column of its child");
     }
-  }
-
-  @Override
-  public List<Expr> quals() {
-    return List.of();
-  }
-
-  @Override
-  public List<Expr> targetList() {
-    return null;
-  }
-
-  @Override
-  public List<ColumnType> inputTypes() {
-    return child.outputTypes();
-  }
-
-  @Override
-  public List<Plan> children() {
-    return List.of(child);
   }
 
   @Override
