@@ -45,13 +45,7 @@ final class Accumulator {
   void addLong(long x) {
     count++;
     if (call.fn() != AggFunction.COUNT) {
-      long r = longSum + x;
-      if (((longSum ^ r) & (x ^ r)) < 0) { // overflow: carry on exactly
-        bigSum = (bigSum == null ? BigDecimal.ZERO : bigSum).add(BigDecimal.valueOf(longSum)).add(BigDecimal.valueOf(x));
-        longSum = 0;
-      } else {
-        longSum = r;
-      }
+      addToLongSum(x);
     }
   }
 
@@ -93,14 +87,17 @@ final class Accumulator {
     } else if (v instanceof BigDecimal x) {
       bigSum = bigSum == null ? x : bigSum.add(x);
     } else {
-      long x = ((Number) v).longValue();
-      long r = longSum + x;
-      if (((longSum ^ r) & (x ^ r)) < 0) { // overflow: carry on exactly
-        bigSum = (bigSum == null ? BigDecimal.ZERO : bigSum).add(BigDecimal.valueOf(longSum)).add(BigDecimal.valueOf(x));
-        longSum = 0;
-      } else {
-        longSum = r;
-      }
+      addToLongSum(((Number) v).longValue());
+    }
+  }
+
+  private void addToLongSum(long x) {
+    long r = longSum + x;
+    if (((longSum ^ r) & (x ^ r)) < 0) { // overflow: carry on exactly
+      bigSum = (bigSum == null ? BigDecimal.ZERO : bigSum).add(BigDecimal.valueOf(longSum)).add(BigDecimal.valueOf(x));
+      longSum = 0;
+    } else {
+      longSum = r;
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.parallax.executor.plan;
 
-import dev.parallax.mvcc.ColumnType;
 import dev.parallax.storage.DatabaseException;
 import dev.parallax.storage.SqlState;
 import java.util.List;
@@ -12,7 +11,7 @@ import java.util.List;
  */
 public record HashJoinPlan(int id, Plan outer, Plan inner, JoinType type, List<Expr> outerKeys, List<Expr> innerKeys,
     List<Expr> joinQuals, List<Expr> quals, List<Expr> targetList, double estimatedRows, double estimatedCost)
-    implements Plan {
+    implements JoinPlan {
   public HashJoinPlan {
     outerKeys = List.copyOf(outerKeys);
     innerKeys = List.copyOf(innerKeys);
@@ -28,16 +27,6 @@ public record HashJoinPlan(int id, Plan outer, Plan inner, JoinType type, List<E
     joinQuals = List.copyOf(joinQuals);
     quals = List.copyOf(quals);
     targetList = targetList == null ? null : List.copyOf(targetList);
-  }
-
-  @Override
-  public List<ColumnType> inputTypes() {
-    return JoinPlans.joinedTypes(outer, inner);
-  }
-
-  @Override
-  public List<Plan> children() {
-    return List.of(outer, inner);
   }
 
   @Override

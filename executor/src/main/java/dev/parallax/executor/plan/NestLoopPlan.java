@@ -1,6 +1,5 @@
 package dev.parallax.executor.plan;
 
-import dev.parallax.mvcc.ColumnType;
 import java.util.List;
 
 /**
@@ -10,7 +9,7 @@ import java.util.List;
  * inner index scan looks up just the matching rows. Supports INNER, LEFT, SEMI and ANTI.
  */
 public record NestLoopPlan(int id, Plan outer, Plan inner, JoinType type, List<Expr> joinQuals, List<NestParam> params,
-    List<Expr> quals, List<Expr> targetList, double estimatedRows, double estimatedCost) implements Plan {
+    List<Expr> quals, List<Expr> targetList, double estimatedRows, double estimatedCost) implements JoinPlan {
   /** Before each inner rescan, internal parameter {@code slot} takes outer column {@code outerColumn}. */
   public record NestParam(int outerColumn, int slot) {}
 
@@ -22,16 +21,6 @@ public record NestLoopPlan(int id, Plan outer, Plan inner, JoinType type, List<E
     params = List.copyOf(params);
     quals = List.copyOf(quals);
     targetList = targetList == null ? null : List.copyOf(targetList);
-  }
-
-  @Override
-  public List<ColumnType> inputTypes() {
-    return JoinPlans.joinedTypes(outer, inner);
-  }
-
-  @Override
-  public List<Plan> children() {
-    return List.of(outer, inner);
   }
 
   @Override

@@ -13,8 +13,8 @@ import java.util.List;
  * output row; null means "the input row as it is"), the planner's estimates, and the flags a
  * parallel planner needs.
  */
-public sealed interface Plan permits SeqScanPlan, ValuesPlan, AggPlan, NestLoopPlan, HashJoinPlan, IndexScanPlan,
-    ModifyTablePlan, AppendPlan, PassThroughPlan {
+public sealed interface Plan permits SeqScanPlan, ValuesPlan, AggPlan, JoinPlan, IndexScanPlan, ModifyTablePlan,
+    AppendPlan, PassThroughPlan {
   int id();
 
   /** Predicates over the input row, all of which must be true. */
