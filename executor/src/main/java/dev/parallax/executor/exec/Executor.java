@@ -56,6 +56,12 @@ public final class Executor {
     if (plan instanceof dev.parallax.executor.plan.LockRowsPlan p) {
       return new LockRowsState(p, ctx, build(p.child(), ctx));
     }
+    if (plan instanceof dev.parallax.executor.plan.SubqueryScanPlan p) {
+      return new SubqueryScanState(p, ctx, build(p.child(), ctx));
+    }
+    if (plan instanceof dev.parallax.executor.plan.MergeJoinPlan p) {
+      return new MergeJoinState(p, ctx, build(p.outer(), ctx), build(p.inner(), ctx));
+    }
     if (plan instanceof NestLoopPlan p) {
       return new NestLoopState(p, ctx, build(p.outer(), ctx), build(p.inner(), ctx));
     }

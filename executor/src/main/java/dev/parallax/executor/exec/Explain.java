@@ -73,6 +73,13 @@ public final class Explain {
       }
       out.append(detail).append("Hash Cond: (").append(cond).append(")\n");
     }
+    if (p instanceof dev.parallax.executor.plan.MergeJoinPlan mj) {
+      StringBuilder cond = new StringBuilder();
+      for (int i = 0; i < mj.outerKeys().size(); i++) {
+        cond.append(i == 0 ? "" : " AND ").append(mj.outerKeys().get(i)).append(" = ").append(mj.innerKeys().get(i));
+      }
+      out.append(detail).append("Merge Cond: (").append(cond).append(")\n");
+    }
     if (p instanceof dev.parallax.executor.plan.NestLoopPlan nl && !nl.joinQuals().isEmpty()) {
       out.append(detail).append("Join Filter: ").append(nl.joinQuals().stream().map(Expr::toString)
           .collect(Collectors.joining(" AND "))).append('\n');

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** A join: its input row is the outer row's columns, then the inner row's. */
-public sealed interface JoinPlan extends Plan permits NestLoopPlan, HashJoinPlan {
+public sealed interface JoinPlan extends Plan permits NestLoopPlan, HashJoinPlan, MergeJoinPlan {
   Plan outer();
 
   Plan inner();

@@ -58,6 +58,18 @@ public final class PlanBuilder {
         child.estimatedCost() + child.estimatedRows() * 0.001);
   }
 
+  public SubqueryScanPlan subquery(Plan child, List<Expr> quals, List<Expr> targets) {
+    return new SubqueryScanPlan(nextId++, child, quals, targets, child.estimatedRows(), child.estimatedCost());
+  }
+
+  /** A merge join; both inputs must be sorted ascending on their keys (NULLS LAST). */
+  public MergeJoinPlan mergeJoin(Plan outer, Plan inner, JoinType type, List<Expr> outerKeys, List<Expr> innerKeys,
+      List<Expr> joinQuals, List<Expr> quals, List<Expr> targets) {
+    return new MergeJoinPlan(nextId++, outer, inner, type, outerKeys, innerKeys, joinQuals, quals, targets,
+        Math.max(outer.estimatedRows(), inner.estimatedRows()),
+        outer.estimatedCost() + inner.estimatedCost() + (outer.estimatedRows() + inner.estimatedRows()) * 0.005);
+  }
+
   public ValuesPlan values(List<ColumnType> types, List<Object[]> rows, List<Expr> quals, List<Expr> targets) {
     return new ValuesPlan(nextId++, types, rows, quals, targets, rows.size(), rows.size() * 0.01);
   }

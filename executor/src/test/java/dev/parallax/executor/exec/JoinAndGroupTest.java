@@ -98,6 +98,12 @@ class JoinAndGroupTest {
             List.of(col(0, ColumnType.INTEGER)), List.of(col(0, ColumnType.INTEGER)), List.of(extra), List.of(), null);
         List<String> want = reference(outer, inner, type);
         assertEquals(want, run(hash), "hash " + type + " round " + round);
+        if (type == JoinType.INNER || type == JoinType.LEFT) {
+          Plan merge = b.mergeJoin(b.sort(b.values(T, outer, List.of(), null), SortKey.asc(col(0, ColumnType.INTEGER))),
+              b.sort(b.values(T, inner, List.of(), null), SortKey.asc(col(0, ColumnType.INTEGER))), type,
+              List.of(col(0, ColumnType.INTEGER)), List.of(col(0, ColumnType.INTEGER)), List.of(extra), List.of(), null);
+          assertEquals(want, run(merge), "merge " + type + " round " + round);
+        }
         if (type == JoinType.RIGHT || type == JoinType.FULL) {
           continue;
         }
@@ -173,6 +179,14 @@ class JoinAndGroupTest {
     want.sort(null);
     assertEquals(want, run(plan));
     assertTrue(!want.isEmpty() && want.stream().anyMatch(w -> w.startsWith("[null")), "nulls form one group: " + want);
+  }
+
+  @Test
+  void subqueryScanFiltersAndReshapesItsChildsRows() {
+    PlanBuilder b = new PlanBuilder();
+    Plan inner = b.values(T, List.of(new Object[] {1, "a"}, new Object[] {5, "b"}, new Object[] {null, "c"}), List.of(), null);
+    Plan sub = b.subquery(inner, List.of(gt(col(0, ColumnType.INTEGER), lit(2))), List.of(col(1, ColumnType.TEXT)));
+    assertEquals(List.of("[b]"), run(sub));
   }
 
   @Test

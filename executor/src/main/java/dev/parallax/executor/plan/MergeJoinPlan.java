@@ -1,0 +1,40 @@
+package dev.parallax.executor.plan;
+
+import dev.parallax.storage.DatabaseException;
+import dev.parallax.storage.SqlState;
+import java.util.List;
+
+/**
+ * A merge join of two inputs already sorted ascending (NULLS LAST) on {@code outerKeys} and
+ * {@code innerKeys}: walks both in step, joining each run of equal outer keys with the run of
+ * equal inner keys (a null key matches nothing). INNER and LEFT; {@code joinQuals} further filter
+ * the pairs. The planner puts a Sort under an input that is not already in key order.
+ */
+public record MergeJoinPlan(int id, Plan outer, Plan inner, JoinType type, List<Expr> outerKeys, List<Expr> innerKeys,
+    List<Expr> joinQuals, List<Expr> quals, List<Expr> targetList, double estimatedRows, double estimatedCost)
+    implements JoinPlan {
+  public MergeJoinPlan {
+    if (type != JoinType.INNER && type != JoinType.LEFT) {
+      throw new IllegalArgumentException("merge join does INNER and LEFT joins, not " + type);
+    }
+    outerKeys = List.copyOf(outerKeys);
+    innerKeys = List.copyOf(innerKeys);
+    if (outerKeys.isEmpty() || outerKeys.size() != innerKeys.size()) {
+      throw new IllegalArgumentException("a merge join needs one inner key per outer key");
+    }
+    for (int i = 0; i < outerKeys.size(); i++) {
+      if (outerKeys.get(i).type() != innerKeys.get(i).type()) {
+        throw new DatabaseException(SqlState.UNDEFINED_FUNCTION, "operator does not exist: "
+            + outerKeys.get(i).type().sqlName() + " = " + innerKeys.get(i).type().sqlName());
+      }
+    }
+    joinQuals = List.copyOf(joinQuals);
+    quals = List.copyOf(quals);
+    targetList = targetList == null ? null : List.copyOf(targetList);
+  }
+
+  @Override
+  public String label() {
+    return "Merge" + type.label() + " Join";
+  }
+}
