@@ -214,6 +214,11 @@ public final class Heap {
     return new HeapScan(pool, visibility, relation, snap, tx);
   }
 
+  /** As {@link #scan}, consumed with {@link HeapScan#advance} (no object per version; see there). */
+  public HeapScan streamingScan(int relation, Snapshot snap, CurrentTransaction tx) {
+    return new HeapScan(pool, visibility, relation, snap, tx, true);
+  }
+
   /**
    * Follows the update chain from {@code tid} and returns the newest version on it that {@code snap}
    * sees, or null if it sees none (the row was deleted, or the chain was vacuumed away). Each step

@@ -34,8 +34,17 @@ public final class HeapScan {
   private int position;
   private long pagesRead;
   private long tuplesChecked;
+  /** Streaming: one page buffer reused for every page, no HeapTuple per version (see {@link #advance}). */
+  private final boolean streaming;
+  private int currentSlot = -1;
 
   HeapScan(BufferPool pool, HeapVisibility visibility, int relation, Snapshot snapshot, CurrentTransaction tx) {
+    this(pool, visibility, relation, snapshot, tx, false);
+  }
+
+  HeapScan(BufferPool pool, HeapVisibility visibility, int relation, Snapshot snapshot, CurrentTransaction tx,
+      boolean streaming) {
+    this.streaming = streaming;
     this.pool = pool;
     this.visibility = visibility;
     this.relation = relation;
@@ -61,6 +70,37 @@ public final class HeapScan {
     int slot = visibleSlots[position++];
     return new HeapTuple(new Tid(nextBlock - 1, slot), page,
         SlottedPage.offset(page, slot), SlottedPage.length(page, slot));
+  }
+
+  /**
+   * Streaming scans only: moves to the next visible version without creating a {@link HeapTuple};
+   * the version's bytes are then in {@link #pageBytes()} at {@link #itemOffset()}. They stay valid
+   * only until the scan moves to another page (the page buffer is reused), which suits consumers
+   * that use a row before asking for the next one, as the executor's nodes do.
+   */
+  public boolean advance() {
+    if (!hasNext()) {
+      return false;
+    }
+    currentSlot = visibleSlots[position++];
+    return true;
+  }
+
+  public byte[] pageBytes() {
+    return page;
+  }
+
+  /** Offset of the current version's item (its tuple header) in {@link #pageBytes()}. */
+  public int itemOffset() {
+    return SlottedPage.offset(page, currentSlot);
+  }
+
+  public int currentBlock() {
+    return nextBlock - 1;
+  }
+
+  public int currentSlot() {
+    return currentSlot;
   }
 
   /** Pages read so far (a scan metric). */
@@ -96,8 +136,18 @@ public final class HeapScan {
             visibleSlots[visibleCount++] = s;
           }
         }
-        // A fresh copy per page: tuples handed out earlier keep referring to the previous copy.
-        page = visibleCount == 0 ? page : p.clone();
+        if (visibleCount > 0) {
+          if (streaming) {
+            // One buffer for the whole scan: what was handed out is used before the next page.
+            if (page == null) {
+              page = new byte[p.length];
+            }
+            System.arraycopy(p, 0, page, 0, p.length);
+          } else {
+            // A fresh copy per page: tuples handed out earlier keep referring to the previous copy.
+            page = p.clone();
+          }
+        }
       } finally {
         buf.unlatch();
       }

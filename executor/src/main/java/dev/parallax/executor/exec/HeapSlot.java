@@ -17,7 +17,12 @@ final class HeapSlot implements TupleSlot {
   private final int[] positionGen;
   private final int[] valueGen;
   private int generation;
+  /** Bound to a copied-out version, or (streaming) to bytes of the scan's page buffer. */
   private HeapTuple tuple;
+  private byte[] bytes;
+  private int dataOffset;
+  private int block;
+  private int slot;
 
   HeapSlot(ColumnType[] types) {
     this.types = types;
@@ -29,6 +34,21 @@ final class HeapSlot implements TupleSlot {
 
   void bind(HeapTuple t) {
     tuple = t;
+    bytes = null;
+    nextGeneration();
+  }
+
+  /** Binds to the version whose item starts at {@code itemOffset} of {@code page} (a streaming scan's buffer). */
+  void bind(byte[] page, int itemOffset, int atBlock, int atSlot) {
+    tuple = null;
+    bytes = page;
+    dataOffset = itemOffset + dev.parallax.mvcc.TupleHeader.SIZE;
+    block = atBlock;
+    slot = atSlot;
+    nextGeneration();
+  }
+
+  private void nextGeneration() {
     if (generation == Integer.MAX_VALUE) { // wrapping: forget every stamp rather than trust an old one
       generation = 0;
       java.util.Arrays.fill(positionGen, 0);
@@ -43,7 +63,8 @@ final class HeapSlot implements TupleSlot {
 
   private int position(int i) {
     if (positionGen[i] != generation) {
-      positions[i] = tuple.columnPosition(types, i);
+      positions[i] = tuple != null ? tuple.columnPosition(types, i)
+          : dev.parallax.mvcc.RowCodec.columnPosition(types, i, bytes, dataOffset);
       positionGen[i] = generation;
     }
     return positions[i];
@@ -51,7 +72,8 @@ final class HeapSlot implements TupleSlot {
 
   @Override
   public long rowIdentity() {
-    return dev.parallax.storage.btree.BTree.tid(tuple.tid().block(), tuple.tid().slot());
+    return tuple != null ? dev.parallax.storage.btree.BTree.tid(tuple.tid().block(), tuple.tid().slot())
+        : dev.parallax.storage.btree.BTree.tid(block, slot);
   }
 
   @Override
@@ -66,14 +88,15 @@ final class HeapSlot implements TupleSlot {
 
   @Override
   public long getLong(int i) {
-    return tuple.longAt(types[i], position(i));
+    int p = position(i);
+    return tuple != null ? tuple.longAt(types[i], p) : dev.parallax.mvcc.RowCodec.readLong(types[i], bytes, p);
   }
 
   @Override
   public Object get(int i) {
     if (valueGen[i] != generation) {
       int p = position(i);
-      values[i] = p < 0 ? null : tuple.valueAt(types[i], p);
+      values[i] = p < 0 ? null : tuple != null ? tuple.valueAt(types[i], p) : dev.parallax.mvcc.RowCodec.readAt(types[i], bytes, p);
       valueGen[i] = generation;
     }
     return values[i];

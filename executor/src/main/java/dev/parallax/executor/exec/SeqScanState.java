@@ -25,23 +25,23 @@ final class SeqScanState extends PlanState {
   @Override
   protected void initNode() {
     slot = new HeapSlot(scanPlan.inputTypes().toArray(new ColumnType[0]));
-    scan = ctx.heap().scan(scanPlan.relation(), ctx.snapshot(), ctx.tx());
+    scan = ctx.heap().streamingScan(scanPlan.relation(), ctx.snapshot(), ctx.tx());
   }
 
   @Override
   protected TupleSlot produce() {
-    if (!scan.hasNext()) {
+    if (!scan.advance()) {
       metrics.pagesRead = pagesBefore + scan.pagesRead();
       return null;
     }
-    slot.bind(scan.next());
+    slot.bind(scan.pageBytes(), scan.itemOffset(), scan.currentBlock(), scan.currentSlot());
     return slot;
   }
 
   @Override
   protected void rescanNode() {
     pagesBefore += scan.pagesRead();
-    scan = ctx.heap().scan(scanPlan.relation(), ctx.snapshot(), ctx.tx());
+    scan = ctx.heap().streamingScan(scanPlan.relation(), ctx.snapshot(), ctx.tx());
   }
 
   @Override
