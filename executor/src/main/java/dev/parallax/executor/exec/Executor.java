@@ -17,7 +17,9 @@ public final class Executor {
 
   /** Builds and initialises the state tree of {@code plan}; node ids must be unique. */
   public static PlanState start(Plan plan, ExecContext ctx) {
-    checkIds(plan, new HashSet<>());
+    if (!plan.children().isEmpty()) {
+      checkIds(plan, new HashSet<>()); // a single node cannot repeat an id
+    }
     PlanState root = build(plan, ctx);
     root.init();
     return root;

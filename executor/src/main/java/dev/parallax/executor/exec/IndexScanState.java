@@ -36,8 +36,13 @@ final class IndexScanState extends PlanState {
     super(plan, ctx);
     this.scan = plan;
     this.tableTypes = plan.tableTypes().toArray(new ColumnType[0]);
-    this.keyTypes = plan.keyTypes().toArray(new ColumnType[0]);
-    this.keyColumns = plan.keyColumns().stream().mapToInt(Integer::intValue).toArray();
+    List<Integer> columns = plan.keyColumns();
+    this.keyColumns = new int[columns.size()];
+    this.keyTypes = new ColumnType[columns.size()];
+    for (int i = 0; i < keyColumns.length; i++) { // loops, not streams: this runs at every execution
+      keyColumns[i] = columns.get(i);
+      keyTypes[i] = tableTypes[keyColumns[i]];
+    }
   }
 
   @Override

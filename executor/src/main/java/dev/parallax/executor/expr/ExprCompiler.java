@@ -28,7 +28,24 @@ public final class ExprCompiler {
   private ExprCompiler() {}
 
   public static ExprProgram compile(Expr e) {
+    if (e instanceof Expr.Param p) {
+      return leafProgram(List.of(), List.of(new int[] {0, p.index()}), List.of(p.type()), e);
+    }
+    if (e instanceof Expr.Constant k) {
+      List<Object[]> consts = new ArrayList<>(1);
+      consts.add(new Object[] {0, k.value(), k.type()});
+      return leafProgram(consts, List.of(), List.of(), e);
+    }
     return new ExprCompiler().run(e);
+  }
+
+  /**
+   * A parameter or a constant: one register loaded when the state is made, and just DONE to run
+   * (index-scan bounds are these, compiled at every execution of a plan).
+   */
+  private static ExprProgram leafProgram(List<Object[]> consts, List<int[]> params, List<ColumnType> paramTypes, Expr e) {
+    return new ExprProgram(new int[] {ExprProgram.DONE, 0, 0, 0}, 1, 0, e.type(), consts, params, paramTypes,
+        ExprProgram.FAST_NONE, -1, 0, 0, -1, e.toString(), new int[0], new ExprProgram.Call[0]);
   }
 
   private ExprProgram run(Expr e) {

@@ -293,6 +293,7 @@ public class ExecutorBenchmark {
     static final int ROWS = 1_000_000;
     Database db;
     Session session;
+    dev.parallax.executor.plan.Plan plan;
     long x = 0x9E3779B97F4A7C15L;
 
     @Setup(Level.Trial)
@@ -341,6 +342,33 @@ public class ExecutorBenchmark {
     }
     clock.add(1, "lookups");
     return rows;
+  }
+
+  /**
+   * The same point select as an Index Scan plan with the key as a parameter, run as a statement
+   * through {@code Session.run} (the issue's figure): one plan built once, run per key.
+   */
+  @Benchmark
+  public Object pkIndexScanPlan(PointSelect p, CpuClock clock) {
+    if (p.plan == null) {
+      dev.parallax.api.Table t = p.session.table("t").orElseThrow();
+      dev.parallax.api.Index pkey = t.index("t_pkey").orElseThrow();
+      List<dev.parallax.executor.plan.Expr> key = List.of(dev.parallax.executor.plan.PlanBuilder.param(0, ColumnType.INTEGER));
+      p.plan = new dev.parallax.executor.plan.PlanBuilder().indexScan(t.relation(), t.name(), t.columnTypes(),
+          pkey.relation(), pkey.name(), List.of(0), key, true, key, true, true, false, List.of(), null, 1);
+    }
+    int key = p.nextKey();
+    Object[] row = null;
+    try (dev.parallax.executor.exec.QueryCursor c = p.session.run(p.plan, key)) {
+      while (c.next()) {
+        row = c.row();
+      }
+    }
+    if (row == null || (Integer) row[0] != key) {
+      throw new IllegalStateException("index scan of " + key + " gave " + java.util.Arrays.toString(row));
+    }
+    clock.add(1, "lookups");
+    return row;
   }
 
   /** Outer 1 M rows of (id, k = id % 100,000, pad), inner 100,000 rows of (id, v = id * 3). */
