@@ -14,14 +14,10 @@ import java.util.Map;
  * extended, after the outer side ends. A rescan keeps the table unless something the inner side
  * reads changed. In memory: the spill to disk above work_mem is still to come.
  */
-final class HashJoinState extends PlanState {
+final class HashJoinState extends JoinState {
   private final HashJoinPlan join;
-  private final PlanState outer;
-  private final PlanState inner;
   private ExprState[] outerKeys;
   private ExprState[] innerKeys;
-  private ExprState[] joinQuals;
-  private JoinSlot slot;
   /** Inner rows by key; each entry's last element is the row's index in {@code innerRows}. */
   private Map<List<Object>, List<Integer>> table;
   private List<Object[]> innerRows;
@@ -33,34 +29,15 @@ final class HashJoinState extends PlanState {
   private int unmatchedInner = -1;
 
   HashJoinState(HashJoinPlan plan, ExecContext ctx, PlanState outer, PlanState inner) {
-    super(plan, ctx);
+    super(plan, ctx, outer, inner, plan.joinQuals());
     this.join = plan;
-    this.outer = outer;
-    this.inner = inner;
   }
 
   @Override
-  public List<PlanState> children() {
-    return List.of(outer, inner);
-  }
-
-  @Override
-  protected void initNode() {
+  protected void initJoin() {
     outerKeys = compileAll(join.outerKeys());
     innerKeys = compileAll(join.innerKeys());
-    joinQuals = compileAll(join.joinQuals());
-    outer.init();
-    inner.init();
-    slot = new JoinSlot(join.outer().outputTypes().size(), join.inner().outputTypes().size());
     table = null;
-  }
-
-  private ExprState[] compileAll(List<dev.parallax.executor.plan.Expr> exprs) {
-    ExprState[] out = new ExprState[exprs.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = compile(exprs.get(i));
-    }
-    return out;
   }
 
   private void build() {
@@ -77,14 +54,6 @@ final class HashJoinState extends PlanState {
     innerMatched = new boolean[innerRows.size()];
     outerRow = null;
     unmatchedInner = -1;
-  }
-
-  private static Object[] keyOf(ExprState[] keys, TupleSlot row) {
-    Object[] key = new Object[keys.length];
-    for (int i = 0; i < keys.length; i++) {
-      key[i] = keys[i].value(row);
-    }
-    return key;
   }
 
   @Override
@@ -109,7 +78,7 @@ final class HashJoinState extends PlanState {
       while (candidate < candidates.size()) {
         int index = candidates.get(candidate++);
         slot.bind(outerRow, VirtualSlot.of(innerRows.get(index)));
-        if (!NestLoopState.passes(joinQuals, slot)) {
+        if (!passes(joinQuals, slot)) {
           continue;
         }
         outerMatched = true;
@@ -156,7 +125,6 @@ final class HashJoinState extends PlanState {
   public void end() {
     table = null;
     innerRows = null;
-    outer.end();
-    inner.end();
+    super.end();
   }
 }

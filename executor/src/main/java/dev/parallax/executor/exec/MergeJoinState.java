@@ -12,14 +12,10 @@ import java.util.List;
  * held in memory, so that consecutive outer rows with the same key join the same run without
  * re-reading the inner side.
  */
-final class MergeJoinState extends PlanState {
+final class MergeJoinState extends JoinState {
   private final MergeJoinPlan join;
-  private final PlanState outer;
-  private final PlanState inner;
   private ExprState[] outerKeys;
   private ExprState[] innerKeys;
-  private ExprState[] joinQuals;
-  private JoinSlot slot;
   /** The inner row read ahead (the first whose key is beyond the current run), and its key. */
   private Object[] innerAhead;
   private Object[] innerAheadKey;
@@ -31,25 +27,14 @@ final class MergeJoinState extends PlanState {
   private boolean matched;
 
   MergeJoinState(MergeJoinPlan plan, ExecContext ctx, PlanState outer, PlanState inner) {
-    super(plan, ctx);
+    super(plan, ctx, outer, inner, plan.joinQuals());
     this.join = plan;
-    this.outer = outer;
-    this.inner = inner;
   }
 
   @Override
-  public List<PlanState> children() {
-    return List.of(outer, inner);
-  }
-
-  @Override
-  protected void initNode() {
+  protected void initJoin() {
     outerKeys = compileAll(join.outerKeys());
     innerKeys = compileAll(join.innerKeys());
-    joinQuals = compileAll(join.joinQuals());
-    outer.init();
-    inner.init();
-    slot = new JoinSlot(join.outer().outputTypes().size(), join.inner().outputTypes().size());
     reset();
   }
 
@@ -59,22 +44,6 @@ final class MergeJoinState extends PlanState {
     run.clear();
     runKey = null;
     outerRow = null;
-  }
-
-  private ExprState[] compileAll(List<dev.parallax.executor.plan.Expr> exprs) {
-    ExprState[] out = new ExprState[exprs.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = compile(exprs.get(i));
-    }
-    return out;
-  }
-
-  private static Object[] keyOf(ExprState[] keys, TupleSlot row) {
-    Object[] key = new Object[keys.length];
-    for (int i = 0; i < key.length; i++) {
-      key[i] = keys[i].value(row);
-    }
-    return key;
   }
 
   /** Key order as the inputs are sorted: ascending, nulls last. */
@@ -140,7 +109,7 @@ final class MergeJoinState extends PlanState {
       }
       while (runPosition < run.size()) {
         slot.bind(outerRow, VirtualSlot.of(run.get(runPosition++)));
-        if (NestLoopState.passes(joinQuals, slot)) {
+        if (passes(joinQuals, slot)) {
           matched = true;
           return slot;
         }
@@ -160,9 +129,4 @@ final class MergeJoinState extends PlanState {
     reset();
   }
 
-  @Override
-  public void end() {
-    outer.end();
-    inner.end();
-  }
 }

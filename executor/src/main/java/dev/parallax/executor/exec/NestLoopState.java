@@ -12,38 +12,19 @@ import java.util.List;
  * emits an unmatched outer row once with null inner columns, SEMI the first match only, ANTI only
  * rows without one.
  */
-final class NestLoopState extends PlanState {
+final class NestLoopState extends JoinState {
   private final NestLoopPlan join;
-  private final PlanState outer;
-  private final PlanState inner;
-  private ExprState[] joinQuals;
-  private JoinSlot slot;
   private TupleSlot outerRow;
   private boolean matched;
   private boolean innerStarted;
 
   NestLoopState(NestLoopPlan plan, ExecContext ctx, PlanState outer, PlanState inner) {
-    super(plan, ctx);
+    super(plan, ctx, outer, inner, plan.joinQuals());
     this.join = plan;
-    this.outer = outer;
-    this.inner = inner;
   }
 
   @Override
-  public List<PlanState> children() {
-    return List.of(outer, inner);
-  }
-
-  @Override
-  protected void initNode() {
-    List<Expr> jq = join.joinQuals();
-    joinQuals = new ExprState[jq.size()];
-    for (int i = 0; i < joinQuals.length; i++) {
-      joinQuals[i] = compile(jq.get(i));
-    }
-    outer.init();
-    inner.init();
-    slot = new JoinSlot(join.outer().outputTypes().size(), join.inner().outputTypes().size());
+  protected void initJoin() {
     outerRow = null;
   }
 
@@ -95,24 +76,10 @@ final class NestLoopState extends PlanState {
     }
   }
 
-  static boolean passes(ExprState[] quals, TupleSlot row) {
-    for (ExprState q : quals) {
-      if (!q.test(row)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   @Override
   protected void rescanNode() {
     outer.rescan();
     outerRow = null;
   }
 
-  @Override
-  public void end() {
-    outer.end();
-    inner.end();
-  }
 }
