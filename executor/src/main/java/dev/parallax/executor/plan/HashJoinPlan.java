@@ -1,7 +1,5 @@
 package dev.parallax.executor.plan;
 
-import dev.parallax.storage.DatabaseException;
-import dev.parallax.storage.SqlState;
 import java.util.List;
 
 /**
@@ -15,15 +13,7 @@ public record HashJoinPlan(int id, Plan outer, Plan inner, JoinType type, List<E
   public HashJoinPlan {
     outerKeys = List.copyOf(outerKeys);
     innerKeys = List.copyOf(innerKeys);
-    if (outerKeys.isEmpty() || outerKeys.size() != innerKeys.size()) {
-      throw new IllegalArgumentException("a hash join needs one inner key per outer key");
-    }
-    for (int i = 0; i < outerKeys.size(); i++) {
-      if (outerKeys.get(i).type() != innerKeys.get(i).type()) {
-        throw new DatabaseException(SqlState.UNDEFINED_FUNCTION, "operator does not exist: "
-            + outerKeys.get(i).type().sqlName() + " = " + innerKeys.get(i).type().sqlName());
-      }
-    }
+    JoinPlan.checkKeys(outerKeys, innerKeys, "hash join");
     joinQuals = List.copyOf(joinQuals);
     quals = List.copyOf(quals);
     targetList = targetList == null ? null : List.copyOf(targetList);
