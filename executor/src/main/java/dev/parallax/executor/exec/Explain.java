@@ -11,7 +11,9 @@ import java.util.stream.Collectors;
 /**
  * EXPLAIN in PostgreSQL's text layout: one line per node with the planner's estimates, and with
  * ANALYZE the actual time to the first row and in total (milliseconds per loop), rows per loop and
- * loops; details (filters, sort keys, rows removed) indented below.
+ * loops; details (filters, sort keys, rows removed) indented below. Plans carry no column names:
+ * a column is {@code $n} of the node's input row, and join conditions mark the inner side's
+ * columns {@code inner.$n}.
  */
 public final class Explain {
   private Explain() {}
@@ -69,14 +71,14 @@ public final class Explain {
     if (p instanceof dev.parallax.executor.plan.HashJoinPlan hj) {
       StringBuilder cond = new StringBuilder();
       for (int i = 0; i < hj.outerKeys().size(); i++) {
-        cond.append(i == 0 ? "" : " AND ").append(hj.outerKeys().get(i)).append(" = ").append(hj.innerKeys().get(i));
+        cond.append(i == 0 ? "" : " AND ").append(hj.outerKeys().get(i)).append(" = inner.").append(hj.innerKeys().get(i));
       }
       out.append(detail).append("Hash Cond: (").append(cond).append(")\n");
     }
     if (p instanceof dev.parallax.executor.plan.MergeJoinPlan mj) {
       StringBuilder cond = new StringBuilder();
       for (int i = 0; i < mj.outerKeys().size(); i++) {
-        cond.append(i == 0 ? "" : " AND ").append(mj.outerKeys().get(i)).append(" = ").append(mj.innerKeys().get(i));
+        cond.append(i == 0 ? "" : " AND ").append(mj.outerKeys().get(i)).append(" = inner.").append(mj.innerKeys().get(i));
       }
       out.append(detail).append("Merge Cond: (").append(cond).append(")\n");
     }
