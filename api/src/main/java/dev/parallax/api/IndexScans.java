@@ -33,46 +33,59 @@ final class IndexScans {
     return new ScanBounds(lo, range.lowerInclusive(), hi, range.upperInclusive());
   }
 
+  /** What every entry of one scan is checked with, worked out once per scan rather than per entry. */
+  private record Shape(ColumnType[] types, ColumnType[] keyTypes, int[] positions) {
+    static Shape of(Table tab, Index idx) {
+      return new Shape(tab.types(), idx.keyTypes(tab), idx.positions(tab));
+    }
+  }
+
   static List<Row> rows(Database db, Transaction t, Table tab, Index idx, KeyRange range, boolean forward) {
-    ColumnType[] types = tab.types();
+    Shape shape = Shape.of(tab, idx);
     Snapshot snap = t.statementSnapshot();
     BTreeCursor c = db.tree(idx).scan(bounds(tab, idx, range), forward);
     List<Row> out = new ArrayList<>();
     while (c.next()) {
-      HeapTuple tuple = visibleVersion(db, t, tab, idx, snap, c);
-      if (tuple != null) {
-        out.add(new Row(tab, RowId.of(tuple), tuple.values(types)));
+      HeapTuple tuple = fetch(db, t, tab, snap, c);
+      Object[] values = tuple == null ? null : valuesWithKey(tuple, shape, c.key());
+      if (values != null) {
+        out.add(new Row(tab, RowId.of(tuple), values));
       }
     }
     return out;
   }
 
-  /** The version the current entry names if the snapshot sees it and it carries the entry's key. */
-  private static HeapTuple visibleVersion(Database db, Transaction t, Table tab, Index idx, Snapshot snap, BTreeCursor c) {
+  private static HeapTuple fetch(Database db, Transaction t, Table tab, Snapshot snap, BTreeCursor c) {
     long tid = c.tid();
-    HeapTuple tuple = db.heap().fetch(tab.relation(), new Tid(BTree.tidBlock(tid), BTree.tidSlot(tid)), snap, t);
-    if (tuple == null) {
-      return null;
+    return db.heap().fetch(tab.relation(), new Tid(BTree.tidBlock(tid), BTree.tidSlot(tid)), snap, t);
+  }
+
+  /** The version's values (decoded once) if it carries the entry's key, else null (its slot was reused). */
+  private static Object[] valuesWithKey(HeapTuple tuple, Shape shape, byte[] entryKey) {
+    Object[] values = tuple.values(shape.types());
+    Object[] key = new Object[shape.positions().length];
+    for (int i = 0; i < key.length; i++) {
+      key[i] = values[shape.positions()[i]];
     }
-    byte[] key = IndexKeyCodec.encode(idx.keyTypes(tab), IndexMaintenance.keyValues(tab, idx, tuple.values(tab.types())));
-    return Arrays.equals(key, c.key()) ? tuple : null;
+    return Arrays.equals(IndexKeyCodec.encode(shape.keyTypes(), key), entryKey) ? values : null;
   }
 
   static IndexOnlyResult keys(Database db, Transaction t, Table tab, Index idx, KeyRange range, boolean forward) {
-    ColumnType[] keyTypes = idx.keyTypes(tab);
+    Shape shape = Shape.of(tab, idx);
     Snapshot snap = t.statementSnapshot();
     BTreeCursor c = db.tree(idx).scan(bounds(tab, idx, range), forward);
     List<Object[]> out = new ArrayList<>();
     long heapFetches = 0;
     while (c.next()) {
+      byte[] key = c.key();
       if (!db.heap().isAllVisible(tab.relation(), BTree.tidBlock(c.tid()))) {
         heapFetches++;
-        if (visibleVersion(db, t, tab, idx, snap, c) == null) {
+        HeapTuple tuple = fetch(db, t, tab, snap, c);
+        if (tuple == null || valuesWithKey(tuple, shape, key) == null) {
           continue;
         }
       }
-      byte[] key = c.key();
-      out.add(IndexKeyCodec.decode(keyTypes, key, 0, key.length));
+      out.add(IndexKeyCodec.decode(shape.keyTypes(), key, 0, key.length));
     }
     return new IndexOnlyResult(out, heapFetches);
   }

@@ -35,9 +35,9 @@ final class Accumulator {
   }
 
   /** Whether integer values may go through {@link #addLong} (no boxing) for this aggregate. */
-  boolean takesLongs() {
+  static boolean takesLongs(AggCall call) {
     ColumnType t = call.arg() == null ? null : call.arg().type();
-    return seen == null && (t == ColumnType.INTEGER || t == ColumnType.BIGINT)
+    return !call.distinct() && (t == ColumnType.INTEGER || t == ColumnType.BIGINT)
         && (call.fn() == AggFunction.COUNT || call.fn() == AggFunction.SUM || call.fn() == AggFunction.AVG);
   }
 

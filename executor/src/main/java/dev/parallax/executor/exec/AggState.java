@@ -50,9 +50,8 @@ final class AggState extends OneChildState {
     Map<List<Object>, Group> groups = new LinkedHashMap<>();
     Group plain = groupBy.length == 0 ? newGroup(new Object[0], calls) : null;
     boolean[] longs = new boolean[calls.size()];
-    Accumulator[] probe = newGroup(new Object[0], calls).accumulators();
     for (int i = 0; i < longs.length; i++) {
-      longs[i] = probe[i].takesLongs();
+      longs[i] = Accumulator.takesLongs(calls.get(i));
     }
     for (TupleSlot row = child.next(); row != null; row = child.next()) {
       Group g = plain;

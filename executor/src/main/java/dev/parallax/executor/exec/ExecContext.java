@@ -31,6 +31,14 @@ public record ExecContext(Heap heap, CurrentTransaction tx, Snapshot snapshot, O
     this(heap, tx, snapshot, params, analyze, execParams, indexes, targets, DEFAULT_WORK_MEM);
   }
 
+  /** The table ModifyTable or LockRows changes; an execution without targets cannot (a read-only caller). */
+  ModifyTarget target(int relation, String node) {
+    if (targets == null) {
+      throw new IllegalStateException("this execution cannot run " + node + " (no targets in its context)");
+    }
+    return targets.apply(relation);
+  }
+
   /** The same execution settings with another work_mem (what a sort or hash may hold in memory). */
   public ExecContext withWorkMem(long bytes) {
     return new ExecContext(heap, tx, snapshot, params, analyze, execParams, indexes, targets, bytes);

@@ -14,10 +14,7 @@ final class LockRowsState extends OneChildState {
 
   @Override
   protected void initSelf() {
-    if (ctx.targets() == null) {
-      throw new IllegalStateException("this execution cannot lock rows (no targets in its context)");
-    }
-    target = ctx.targets().apply(lockRows.relation());
+    target = ctx.target(lockRows.relation(), "LockRows");
   }
 
   @Override

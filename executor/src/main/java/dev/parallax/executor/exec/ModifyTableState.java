@@ -33,10 +33,7 @@ final class ModifyTableState extends OneChildState {
         newValues[i] = compile(modify.newValues().get(i));
       }
     }
-    if (ctx.targets() == null) {
-      throw new IllegalStateException("this execution cannot change tables (no targets in its context)");
-    }
-    target = ctx.targets().apply(modify.relation());
+    target = ctx.target(modify.relation(), "ModifyTable");
   }
 
   @Override
