@@ -122,6 +122,26 @@ class JoinSearchTest {
   }
 
   @Test
+  void aConnectedStarNeverCrossJoinsItsSmallPoints() {
+    // Two 10-row dimensions of a 1 M-row fact, each clause keeping 1/1000: under this cost model
+    // the cross product of the dimensions first is cheaper, but with clauses connecting
+    // everything the search must not consider it (as PostgreSQL does not).
+    Model m = new Model(3, 1, 0);
+    m.rows[0] = 10;
+    m.rows[1] = 10;
+    m.rows[2] = 1e6;
+    for (double[] row : m.selectivity) {
+      java.util.Arrays.fill(row, 0);
+    }
+    m.selectivity[0][2] = m.selectivity[2][0] = 1e-3;
+    m.selectivity[1][2] = m.selectivity[2][1] = 1e-3;
+    assertTrue(m.brute(7, true).crossProduct(), "the model should favour the cross product");
+    Toy found = new JoinSearch<>(m).search(3);
+    assertFalse(found.crossProduct(), found.shape());
+    assertEquals(m.brute(7, false).cost(), found.cost(), found.cost() * 1e-12);
+  }
+
+  @Test
   void disconnectedGraphsGetTheNeededCrossProducts() {
     Model m = new Model(4, 7, 0);
     // Cut every clause of relation 3: it can only come in by a cross join.
