@@ -80,12 +80,12 @@ final class RowChange {
             if (!db.transactions().waitForEnd(t, r.conflictingXid(), wait)) {
               return null;
             }
-            // The row as this statement saw it; if the other transaction changed it, the retry
-            // reports UPDATED or DELETED and the cases below decide.
-            current = db.heap().fetch(table.relation(), tid, t.statementSnapshot(), t);
-            if (current == null) {
-              return null;
-            }
+            // Try the same version again: its values never change, so `current` still describes
+            // it. If the other transaction aborted the change goes through; if it committed an
+            // update or delete the retry says so and the cases below decide. (Not re-read with
+            // the statement's snapshot: under READ COMMITTED `tid` may already be a newer
+            // version than that snapshot sees, reached by following the chain, and treating it
+            // as gone would lose this update.)
             continue;
           case UPDATED:
           case DELETED:
