@@ -1,4 +1,4 @@
-package dev.parallax.sql.plan;
+package dev.parallax.sql.cost;
 
 /**
  * The planner's prices, after PostgreSQL's cost model (the same parameters and defaults, so that

@@ -1,4 +1,4 @@
-package dev.parallax.sql.plan;
+package dev.parallax.sql.cost;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.parallax.sql.plan;
+package dev.parallax.sql.cost;
 
 /**
  * A path's estimated cost in the planner's abstract units (one sequential page read = 1): what
