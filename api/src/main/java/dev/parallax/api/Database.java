@@ -54,6 +54,7 @@ public final class Database implements AutoCloseable {
   private final HeapVersions versions;
   /** Open index trees by relation; a tree object is only a handle (root cache, unique stripes). */
   private final Map<Integer, BTree> indexTrees = new ConcurrentHashMap<>();
+  private final Analyze.Registry statistics = new Analyze.Registry();
   private volatile boolean closed;
 
   private Database(StorageEngine storage, DatabaseSettings settings, FileLock directoryLock) {
@@ -228,6 +229,11 @@ public final class Database implements AutoCloseable {
 
   Object vacuumLock() {
     return vacuumLock;
+  }
+
+  /** The planner statistics ANALYZE gathered, per relation. */
+  Analyze.Registry statistics() {
+    return statistics;
   }
 
   Heap heap() {

@@ -308,6 +308,21 @@ public final class Session implements AutoCloseable {
     });
   }
 
+  /**
+   * ANALYZE: gathers the planner's statistics of {@code table} (row count, pages, and per column
+   * null fraction, distinct values, most common values, histogram, correlation) from the rows
+   * this statement sees. Takes SHARE UPDATE EXCLUSIVE, as vacuum does: readers and writers go on.
+   */
+  public dev.parallax.sql.stats.TableStatistics analyze(String table) {
+    return statement(t -> Analyze.run(db, t, resolve(table, t, LockMode.SHARE_UPDATE_EXCLUSIVE),
+        dev.parallax.sql.stats.StatisticsBuilder.DEFAULT_TARGET));
+  }
+
+  /** The statistics of {@code table} from its last ANALYZE, if any. */
+  public Optional<dev.parallax.sql.stats.TableStatistics> statistics(String table) {
+    return statement(t -> Optional.ofNullable(db.statistics().get(resolve(table, t).relation())));
+  }
+
   /** Every row visible to this statement's snapshot, in physical order. */
   public List<Row> scan(String table) {
     return statement(t -> {
