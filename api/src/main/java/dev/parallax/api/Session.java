@@ -497,7 +497,7 @@ public final class Session implements AutoCloseable {
         }
         return Explain.analyzed(root);
       } finally {
-        root.end();
+        Executor.end(root);
       }
     });
   }

@@ -25,6 +25,18 @@ public final class Executor {
     return root;
   }
 
+  /**
+   * Ends an execution started with {@link #start}: the state tree and what else the execution
+   * holds (sub-queries' state trees). A {@link QueryCursor} does this when closed.
+   */
+  public static void end(PlanState root) {
+    try {
+      root.end();
+    } finally {
+      root.ctx.execParams().runEndActions();
+    }
+  }
+
   /** A cursor over the plan's rows; closing it ends the execution. */
   public static QueryCursor open(Plan plan, ExecContext ctx) {
     return new QueryCursor(start(plan, ctx));

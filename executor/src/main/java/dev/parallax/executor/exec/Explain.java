@@ -5,6 +5,7 @@ import dev.parallax.executor.plan.Expr;
 import dev.parallax.executor.plan.LimitPlan;
 import dev.parallax.executor.plan.Plan;
 import dev.parallax.executor.plan.SortPlan;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -100,8 +101,28 @@ public final class Explain {
     if (s != null && s.metrics().pagesRead() > 0) {
       out.append(detail).append("Pages: ").append(s.metrics().pagesRead()).append('\n');
     }
+    writeSubPlans(p, s, depth, detail, out);
     for (int i = 0; i < p.children().size(); i++) {
       write(p.children().get(i), s == null ? null : s.children().get(i), depth + 1, out);
+    }
+  }
+
+  /** A node's sub-queries, as PostgreSQL shows them: "SubPlan N" and the sub-query's tree below. */
+  private static void writeSubPlans(Plan p, PlanState s, int depth, String detail, StringBuilder out) {
+    if (s != null) {
+      for (SubPlanState sp : s.subPlans) {
+        out.append(detail).append("SubPlan ").append(sp.expr().plan().id()).append('\n');
+        write(sp.expr().plan(), sp.state(), depth + 1, out);
+      }
+      return;
+    }
+    List<Expr> exprs = new java.util.ArrayList<>(p.quals());
+    if (p.targetList() != null) {
+      exprs.addAll(p.targetList());
+    }
+    for (Expr.SubPlan sp : SubPlans.in(exprs)) {
+      out.append(detail).append("SubPlan ").append(sp.plan().id()).append('\n');
+      write(sp.plan(), null, depth + 1, out);
     }
   }
 }

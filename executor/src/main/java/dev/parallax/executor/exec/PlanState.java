@@ -71,6 +71,9 @@ public abstract class PlanState {
     rememberParamVersions();
   }
 
+  /** The sub-queries of this node's expressions, in the order they were compiled (EXPLAIN shows them). */
+  final java.util.List<SubPlanState> subPlans = new java.util.ArrayList<>();
+
   /** Internal parameters this node or any node below it reads. */
   final java.util.BitSet paramDeps = new java.util.BitSet();
   private long[] seenVersions = new long[0];
@@ -81,7 +84,17 @@ public abstract class PlanState {
     for (int slot : p.execParams()) {
       paramDeps.set(slot);
     }
-    return new ExprState(p, ctx.params(), ctx.execParams());
+    ExprState state = new ExprState(p, ctx.params(), ctx.execParams());
+    if (!p.subPlans().isEmpty()) {
+      // Each sub-query gets its own state tree; this node depends on whatever it reads from above.
+      state.bindSubPlans(sp -> {
+        SubPlanState s = new SubPlanState(sp, ctx);
+        paramDeps.or(s.outerDependencies());
+        subPlans.add(s);
+        return s;
+      });
+    }
+    return state;
   }
 
   private void rememberParamVersions() {

@@ -58,7 +58,7 @@ public final class QueryCursor implements AutoCloseable {
     }
     closed = true;
     try {
-      root.end();
+      Executor.end(root);
     } finally {
       if (onClose != null) {
         onClose.accept(!failed);

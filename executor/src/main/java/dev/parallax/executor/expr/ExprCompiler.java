@@ -24,6 +24,7 @@ public final class ExprCompiler {
   private final List<ColumnType> paramTypes = new ArrayList<>();
   private final java.util.Set<Integer> execParams = new java.util.TreeSet<>();
   private final List<ExprProgram.Call> calls = new ArrayList<>();
+  private final List<ExprProgram.SubPlanCall> subPlans = new ArrayList<>();
 
   private ExprCompiler() {}
 
@@ -78,7 +79,8 @@ public final class ExprCompiler {
     }
     return new ExprProgram(Arrays.copyOf(code, size), Math.max(registers, 1), result, e.type(), consts, params,
         paramTypes, fast, fastColumn, fastCmp, fastConstant, maxColumn, e.toString(),
-        execParams.stream().mapToInt(Integer::intValue).toArray(), calls.toArray(new ExprProgram.Call[0]));
+        execParams.stream().mapToInt(Integer::intValue).toArray(), calls.toArray(new ExprProgram.Call[0]),
+        subPlans.toArray(new ExprProgram.SubPlanCall[0]));
   }
 
   private static boolean isIntegral(ColumnType t) {
@@ -112,6 +114,12 @@ public final class ExprCompiler {
     } else if (e instanceof Expr.Func || e instanceof Expr.Like || e instanceof Expr.InList || e instanceof Expr.NullIf
         || e instanceof Expr.Cast) {
       callArgs(e).forEach(x -> collectColumns(x, out));
+    } else if (e instanceof Expr.SubPlan sp) {
+      // Only the outer side: the sub-query's own columns belong to its plan.
+      sp.args().forEach(x -> collectColumns(x, out));
+      if (sp.testExpr() != null) {
+        collectColumns(sp.testExpr(), out);
+      }
     }
   }
 
@@ -143,6 +151,19 @@ public final class ExprCompiler {
       int dst = registers++;
       calls.add(new ExprProgram.Call(Calls.of(e), regs, types, e.type()));
       step(ExprProgram.CALL, calls.size() - 1, 0, dst);
+      return dst;
+    }
+    if (e instanceof Expr.SubPlan sp) {
+      int[] regs = new int[sp.args().size()];
+      ColumnType[] types = new ColumnType[regs.length];
+      for (int i = 0; i < regs.length; i++) {
+        regs[i] = emit(sp.args().get(i));
+        types[i] = sp.args().get(i).type();
+      }
+      int test = sp.testExpr() == null ? -1 : emit(sp.testExpr());
+      int dst = registers++;
+      subPlans.add(new ExprProgram.SubPlanCall(sp, regs, types));
+      step(ExprProgram.SUBPLAN, subPlans.size() - 1, test, dst);
       return dst;
     }
     if (e instanceof Expr.RowIdentity) {

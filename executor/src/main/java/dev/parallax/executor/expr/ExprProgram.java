@@ -44,9 +44,14 @@ public final class ExprProgram {
   static final int FETCH_ROWID = 62;
   /** Calls {@code calls[a]} over its argument registers into {@code dst} (functions, LIKE, IN, casts). */
   static final int CALL = 63;
+  /** Run sub-query {@code a} of {@link #subPlans} (test operand in register b, or -1) into dst. */
+  static final int SUBPLAN = 64;
 
   /** A call step's function, argument registers and types, and result type. */
   record Call(Calls.Fn fn, int[] args, ColumnType[] argTypes, ColumnType resultType) {}
+
+  /** A sub-query step: the expression, and the registers holding its arguments. */
+  record SubPlanCall(dev.parallax.executor.plan.Expr.SubPlan expr, int[] args, ColumnType[] argTypes) {}
 
   /** Fast-path kinds: decided at compile time, used instead of the loop where they apply. */
   static final int FAST_NONE = 0;
@@ -76,12 +81,22 @@ public final class ExprProgram {
   /** The internal parameters the program reads. */
   final int[] execParams;
   final Call[] calls;
+  /** The sub-queries the program runs, in step order; their evaluators are bound per ExprState. */
+  final SubPlanCall[] subPlans;
 
   ExprProgram(int[] code, int registers, int result, ColumnType type, List<Object[]> consts, List<int[]> params,
       List<ColumnType> paramTypes, int fast, int fastColumn, int fastCmp, long fastConstant, int maxColumn, String text,
       int[] execParams, Call[] calls) {
+    this(code, registers, result, type, consts, params, paramTypes, fast, fastColumn, fastCmp, fastConstant, maxColumn,
+        text, execParams, calls, new SubPlanCall[0]);
+  }
+
+  ExprProgram(int[] code, int registers, int result, ColumnType type, List<Object[]> consts, List<int[]> params,
+      List<ColumnType> paramTypes, int fast, int fastColumn, int fastCmp, long fastConstant, int maxColumn, String text,
+      int[] execParams, Call[] calls, SubPlanCall[] subPlans) {
     this.execParams = execParams;
     this.calls = calls;
+    this.subPlans = subPlans;
     this.code = code;
     this.registers = registers;
     this.result = result;
@@ -120,6 +135,11 @@ public final class ExprProgram {
 
   public int maxColumn() {
     return maxColumn;
+  }
+
+  /** The sub-queries the program runs (each needs an evaluator bound to the ExprState). */
+  public List<dev.parallax.executor.plan.Expr.SubPlan> subPlans() {
+    return java.util.Arrays.stream(subPlans).map(SubPlanCall::expr).toList();
   }
 
   /** The internal parameter slots the program reads (a rescan must notice when they change). */

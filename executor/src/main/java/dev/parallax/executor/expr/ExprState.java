@@ -30,6 +30,8 @@ public final class ExprState {
   private final Object[] o;
   private final boolean[] n;
   private final dev.parallax.executor.exec.ExecParams exec;
+  /** One per sub-query step, bound by the node that owns this state (null until then). */
+  private SubPlanEvaluator[] subPlanEvaluators;
 
   public ExprState(ExprProgram program, Object[] params) {
     this(program, params, null);
@@ -67,6 +69,14 @@ public final class ExprState {
 
   public ExprProgram program() {
     return p;
+  }
+
+  /** Binds an evaluator to each sub-query step, in the order of {@link ExprProgram#subPlans()}. */
+  public void bindSubPlans(java.util.function.Function<dev.parallax.executor.plan.Expr.SubPlan, SubPlanEvaluator> make) {
+    subPlanEvaluators = new SubPlanEvaluator[p.subPlans.length];
+    for (int i = 0; i < subPlanEvaluators.length; i++) {
+      subPlanEvaluators[i] = make.apply(p.subPlans[i].expr());
+    }
   }
 
   private void load(int r, Object v, ColumnType t) {
@@ -227,6 +237,9 @@ public final class ExprState {
         case ExprProgram.CALL:
           call(p.calls[a], dst);
           break;
+        case ExprProgram.SUBPLAN:
+          subPlan(a, b, dst);
+          break;
         case ExprProgram.FETCH_ROWID: {
           long id = slot.rowIdentity();
           n[dst] = id < 0;
@@ -268,6 +281,19 @@ public final class ExprState {
       args[i] = box(c.args()[i], c.argTypes()[i]);
     }
     load(dst, c.fn().apply(args), c.resultType());
+  }
+
+  private void subPlan(int index, int testRegister, int dst) {
+    ExprProgram.SubPlanCall c = p.subPlans[index];
+    if (subPlanEvaluators == null) {
+      throw new IllegalStateException("sub-query " + c.expr() + " has no evaluator: the owning node must bind it");
+    }
+    Object[] args = new Object[c.args().length];
+    for (int i = 0; i < args.length; i++) {
+      args[i] = box(c.args()[i], c.argTypes()[i]);
+    }
+    Object test = testRegister < 0 ? null : box(testRegister, c.expr().testExpr().type());
+    load(dst, subPlanEvaluators[index].evaluate(args, test), c.expr().type());
   }
 
   private Object box(int r, ColumnType t) {

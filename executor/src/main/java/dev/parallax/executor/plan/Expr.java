@@ -307,6 +307,62 @@ public sealed interface Expr {
     }
   }
 
+  /**
+   * A sub-query used as an expression, run by the node that evaluates it (PostgreSQL's SubPlan):
+   * {@code EXISTS (plan)}, a scalar {@code (plan)} (its one column; NULL without rows; 21000 with
+   * more than one), or {@code testExpr op ANY / ALL (plan)} with SQL's three-valued answer. A
+   * correlated sub-query reads the outer row through internal parameters: before each run, each
+   * of {@code args} (over the evaluating node's input row) is stored in the slot of
+   * {@code paramSlots} at the same position, where {@code plan} reads it as an {@link OuterParam}.
+   * Without args (and with nothing else changing below it) the sub-query runs once per execution
+   * and its answer is reused, as PostgreSQL's initplans are.
+   */
+  record SubPlan(SubPlanKind kind, Plan plan, List<Expr> args, List<Integer> paramSlots, Expr testExpr, BinaryOp op)
+      implements Expr {
+    public enum SubPlanKind { EXISTS, SCALAR, ANY, ALL }
+
+    public SubPlan {
+      args = List.copyOf(args);
+      paramSlots = List.copyOf(paramSlots);
+      if (args.size() != paramSlots.size()) {
+        throw new IllegalArgumentException("one parameter slot per sub-query argument");
+      }
+      List<ColumnType> out = plan.outputTypes();
+      if (kind != SubPlanKind.EXISTS && out.size() != 1) {
+        throw new DatabaseException(SqlState.SYNTAX_ERROR, "subquery must return only one column");
+      }
+      if (kind == SubPlanKind.ANY || kind == SubPlanKind.ALL) {
+        if (testExpr == null || op == null || !op.isComparison()) {
+          throw new IllegalArgumentException(kind + " needs a left operand and a comparison");
+        }
+        if (testExpr.type() != out.get(0) && !(isNumeric(testExpr.type()) && isNumeric(out.get(0)))) {
+          throw new DatabaseException(SqlState.UNDEFINED_FUNCTION, "operator does not exist: "
+              + testExpr.type().sqlName() + " " + op.symbol() + " " + out.get(0).sqlName());
+        }
+        if (testExpr.type() != out.get(0)) {
+          throw new DatabaseException(SqlState.DATATYPE_MISMATCH, "the sub-query's column is " + out.get(0).sqlName()
+              + " but is compared with " + testExpr.type().sqlName() + ": cast one side");
+        }
+      }
+    }
+
+    @Override
+    public ColumnType type() {
+      return kind == SubPlanKind.SCALAR ? plan.outputTypes().get(0) : ColumnType.BOOLEAN;
+    }
+
+    @Override
+    public String toString() {
+      String what = "SubPlan " + plan.id();
+      return switch (kind) {
+        case EXISTS -> "(EXISTS " + what + ")";
+        case SCALAR -> "(" + what + ")";
+        case ANY -> "(" + testExpr + " " + op.symbol() + " ANY (" + what + "))";
+        case ALL -> "(" + testExpr + " " + op.symbol() + " ALL (" + what + "))";
+      };
+    }
+  }
+
   static boolean isNumeric(ColumnType t) {
     return t == ColumnType.INTEGER || t == ColumnType.BIGINT || t == ColumnType.DOUBLE || t == ColumnType.NUMERIC;
   }
