@@ -52,6 +52,9 @@ public final class Executor {
     if (plan instanceof ValuesPlan p) {
       return new ValuesState(p, ctx);
     }
+    if (plan instanceof dev.parallax.executor.plan.FunctionScanPlan p) {
+      return new FunctionScanState(p, ctx);
+    }
     if (plan instanceof LimitPlan p) {
       return new LimitState(p, ctx, build(p.child(), ctx));
     }

@@ -74,6 +74,12 @@ public final class PlanBuilder {
     return new ValuesPlan(nextId++, types, rows, quals, targets, rows.size(), rows.size() * 0.01);
   }
 
+  /** {@code generate_series(args...)} in FROM. */
+  public FunctionScanPlan generateSeries(List<Expr> args, List<Expr> quals, List<Expr> targets, double estimatedRows) {
+    return new FunctionScanPlan(nextId++, FunctionScanPlan.TableFunction.GENERATE_SERIES, args, quals, targets,
+        estimatedRows, estimatedRows * 0.01);
+  }
+
   public LimitPlan limit(Plan child, long limit, long offset) {
     double rows = limit < 0 ? Math.max(0, child.estimatedRows() - offset) : Math.min(limit, child.estimatedRows());
     return new LimitPlan(nextId++, child, limit, offset, rows, child.estimatedCost());
