@@ -290,6 +290,103 @@ class ConstraintsTest {
     assertNotNull(row.get("at"));
   }
 
+  /**
+   * The compiled programs are shared by every session writing the table version, their states
+   * are not: four sessions inserting at once, a third of the rows violating, must each get
+   * exactly their own violations (a shared register file would mix one row's verdict into
+   * another's).
+   */
+  @Test
+  void sessionsEnforceTheSameTableAtOnce() throws Exception {
+    createT(s);
+    int threads = 4;
+    int perThread = 600;
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+    List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      for (int w = 0; w < threads; w++) {
+        int worker = w;
+        results.add(pool.submit(() -> {
+          try (Session mine = db.openSession()) {
+            java.util.Random rnd = new java.util.Random(worker);
+            start.await();
+            int rejected = 0;
+            for (int i = 0; i < perThread; i++) {
+              long id = worker * 100_000L + i;
+              boolean bad = i % 3 == 0;
+              int a = bad ? -rnd.nextInt(1000) : 1 + rnd.nextInt(500);
+              try {
+                mine.insert("t", id, a, 501 + rnd.nextInt(400));
+              } catch (CheckViolation v) {
+                assertTrue(bad, "row " + id + " was rejected: " + v.detail());
+                assertEquals("Failing row contains (" + id + ", " + a + ", ", v.detail().substring(0,
+                    v.detail().lastIndexOf(", ") + 2));
+                rejected++;
+              }
+            }
+            return rejected;
+          }
+        }));
+      }
+      int rejected = 0;
+      for (var f : results) {
+        rejected += f.get();
+      }
+      assertEquals(threads * perThread / 3, rejected);
+      assertEquals(threads * perThread - rejected, s.scan("t").size());
+      for (Row row : s.scan("t")) {
+        assertTrue((Integer) row.get("a") > 0, "a violating row was stored: " + Arrays.toString(row.values()));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * The same property without the heap around it, so evaluations overlap often: threads each
+   * take their own {@link CheckConstraints} of one table version and enforce rows that alternate
+   * between passing and failing; every verdict must be the row's own.
+   */
+  @Test
+  void enforcersOfOneTableVersionDoNotShareState() throws Exception {
+    Table t = createT(s);
+    int threads = 4;
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<String>> results = new ArrayList<>();
+      for (int w = 0; w < threads; w++) {
+        int worker = w;
+        results.add(pool.submit(() -> {
+          CheckConstraints checks = CheckConstraints.of(t);
+          start.await();
+          for (int i = 0; i < 200_000; i++) {
+            boolean bad = (i + worker) % 2 == 0;
+            int k = i % 500; // b stays below 1000, a below b
+            Object[] row = {(long) i, bad ? -k : k + 1, k + 2};
+            try {
+              checks.enforce(row);
+              if (bad) {
+                return "row " + Arrays.toString(row) + " passed";
+              }
+            } catch (CheckViolation v) {
+              if (!bad || !v.constraint().equals("t_a_check")) {
+                return "row " + Arrays.toString(row) + " failed " + v.constraint();
+              }
+            }
+          }
+          return "ok";
+        }));
+      }
+      for (var f : results) {
+        assertEquals("ok", f.get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void defaultsFillOmittedColumns() {
     Expr now = new Expr.Func(ScalarFunction.NOW, List.of());
