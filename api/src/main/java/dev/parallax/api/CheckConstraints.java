@@ -32,6 +32,15 @@ final class CheckConstraints {
   private static final java.time.format.DateTimeFormatter TIMESTAMP =
       java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
 
+  /** A table version and its programs; immutable, published whole through {@link #last}. */
+  private record Compiled(Table table, ExprProgram[] programs) {}
+
+  /**
+   * The version compiled or looked up last, tested by identity before the cache (whose lookup
+   * hashes the whole {@code Table} record): consecutive writes mostly meet the same version.
+   */
+  private static volatile Compiled last;
+
   private final Table table;
   private final ExprState[] states;
 
@@ -45,13 +54,20 @@ final class CheckConstraints {
     if (table.checks().isEmpty()) {
       return NONE;
     }
-    ExprProgram[] programs = COMPILED.computeIfAbsent(table, t -> {
-      ExprProgram[] out = new ExprProgram[t.checks().size()];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = ExprCompiler.compile(t.checks().get(i).predicate());
-      }
-      return out;
-    });
+    Compiled recent = last;
+    ExprProgram[] programs;
+    if (recent != null && recent.table() == table) {
+      programs = recent.programs();
+    } else {
+      programs = COMPILED.computeIfAbsent(table, t -> {
+        ExprProgram[] out = new ExprProgram[t.checks().size()];
+        for (int i = 0; i < out.length; i++) {
+          out[i] = ExprCompiler.compile(t.checks().get(i).predicate());
+        }
+        return out;
+      });
+      last = new Compiled(table, programs);
+    }
     ExprState[] states = new ExprState[programs.length];
     for (int i = 0; i < states.length; i++) {
       states[i] = new ExprState(programs[i], new Object[0]);
