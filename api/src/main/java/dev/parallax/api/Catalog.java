@@ -36,8 +36,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * end (as PostgreSQL's unique index on the catalog makes it wait) and then re-checks.
  */
 final class Catalog {
-  /** (relation, name, columns, indexes); rows written before indexes existed read the last as null. */
-  static final ColumnType[] ROW_TYPES = {ColumnType.INTEGER, ColumnType.TEXT, ColumnType.TEXT, ColumnType.TEXT};
+  /**
+   * (relation, name, columns, indexes, defaults and checks); rows written before a column existed
+   * read it as null (see {@link ConstraintCodec} for the last).
+   */
+  static final ColumnType[] ROW_TYPES = {ColumnType.INTEGER, ColumnType.TEXT, ColumnType.TEXT, ColumnType.TEXT,
+      ColumnType.BYTEA};
 
   /** A committed or pending table and the catalog row that records it. */
   record Entry(Table table, Tid catalogRow) {}
@@ -142,6 +146,11 @@ final class Catalog {
   }
 
   Table create(String name, List<Column> columns, Transaction tx) {
+    return create(name, columns, List.of(), tx);
+  }
+
+  /** Creates the table with {@code checks} already named and validated ({@link CheckDdl#define}). */
+  Table create(String name, List<Column> columns, List<CheckConstraint> checks, Transaction tx) {
     Identifiers.check(name, "table");
     if (columns.isEmpty()) {
       throw new DatabaseException(SqlState.INVALID_PARAMETER_VALUE, "table \"" + name + "\" must have at least one column");
@@ -161,7 +170,7 @@ final class Catalog {
             throw new DatabaseException(SqlState.DUPLICATE_TABLE, "relation \"" + name + "\" already exists");
           }
           int relation = allocateRelation();
-          Table table = new Table(name, relation, columns);
+          Table table = new Table(name, relation, columns, List.of(), checks);
           pool.createRelation(relation);
           long writer = tx.xidForWrite();
           Tid row = heap.insert(SystemRelations.CATALOG_TABLES, tx, encode(table));
@@ -355,7 +364,8 @@ final class Catalog {
       idx.append(i.name()).append('\u0001').append(i.relation()).append('\u0001').append(i.unique())
           .append('\u0001').append(i.primaryKey()).append('\u0001').append(String.join("\u0003", i.columns()));
     }
-    return RowCodec.encode(ROW_TYPES, new Object[] {table.relation(), table.name(), cols.toString(), idx.toString()});
+    return RowCodec.encode(ROW_TYPES, new Object[] {table.relation(), table.name(), cols.toString(), idx.toString(),
+        ConstraintCodec.encode(table)});
   }
 
   private static Table decode(Object[] row) {
@@ -373,6 +383,7 @@ final class Catalog {
             Boolean.parseBoolean(parts[2]), Boolean.parseBoolean(parts[3])));
       }
     }
-    return new Table((String) row[1], (Integer) row[0], columns, indexes);
+    ConstraintCodec.Decoded rules = ConstraintCodec.decode((String) row[1], columns, row.length > 4 ? (byte[]) row[4] : null);
+    return new Table((String) row[1], (Integer) row[0], rules.columns(), indexes, rules.checks());
   }
 }

@@ -16,6 +16,11 @@ final class RowValues {
   private RowValues() {}
 
   static byte[] encode(Table table, Object[] values) {
+    return RowCodec.encode(table.types(), coerce(table, values));
+  }
+
+  /** The row as stored: each value checked (count, type, NOT NULL) and widened to its column's class. */
+  static Object[] coerce(Table table, Object[] values) {
     if (values.length != table.columns().size()) {
       throw new DatabaseException(SqlState.DATATYPE_MISMATCH, "table \"" + table.name() + "\" has "
           + table.columns().size() + " columns but " + values.length + " values were given");
@@ -33,7 +38,7 @@ final class RowValues {
       }
       row[i] = coerce(table, c, v);
     }
-    return RowCodec.encode(table.types(), row);
+    return row;
   }
 
   private static Object coerce(Table table, Column c, Object v) {

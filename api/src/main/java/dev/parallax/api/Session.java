@@ -219,12 +219,27 @@ public final class Session implements AutoCloseable {
    * {@code <table>_pkey} enforces the key.
    */
   public Table createTable(String name, List<Column> columns, List<String> primaryKey) {
+    return createTable(name, columns, primaryKey, List.of());
+  }
+
+  /**
+   * CREATE TABLE with an optional PRIMARY KEY (empty: none) and CHECK constraints, each
+   * type-checked against the columns and named as PostgreSQL names it when unnamed (see
+   * {@link CheckConstraint}); column DEFAULTs come with the columns ({@link Column#withDefault}).
+   * All of it is one catalog change of this transaction: a rollback leaves nothing behind.
+   */
+  public Table createTable(String name, List<Column> columns, List<String> primaryKey, List<CheckConstraint> checks) {
     return statement(t -> {
       List<Column> cols = new ArrayList<>();
       for (Column c : columns) {
-        cols.add(primaryKey.contains(c.name()) ? new Column(c.name(), c.type(), true) : c);
+        cols.add(primaryKey.contains(c.name()) ? c.withNotNull() : c);
       }
-      Table tab = db.catalog().create(name, cols, t);
+      List<CheckConstraint> named = CheckDdl.define(name, cols, checks,
+          primaryKey.isEmpty() ? java.util.Set.of() : java.util.Set.of(name + "_pkey"));
+      Table tab = db.catalog().create(name, cols, named, t);
+      if (primaryKey.isEmpty()) {
+        return tab;
+      }
       t.commandCounterIncrement(); // the index changes the catalog row just written: let it see the row
       return IndexDdl.create(db, t, tab, name + "_pkey", primaryKey, true, true);
     });
@@ -299,13 +314,38 @@ public final class Session implements AutoCloseable {
 
   /** Inserts one row; values in column order, Java types as {@link ColumnType} documents. */
   public RowId insert(String table, Object... values) {
+    return statement(t -> insertRow(t, resolve(table, t, LockMode.ROW_EXCLUSIVE), values));
+  }
+
+  /**
+   * Inserts one row giving only some columns, by name (a null value is NULL); every other column
+   * takes its DEFAULT, or NULL when it has none. 42703 for a name that is not a column.
+   */
+  public RowId insert(String table, Map<String, Object> values) {
     return statement(t -> {
       Table tab = resolve(table, t, LockMode.ROW_EXCLUSIVE);
-      byte[] data = RowValues.encode(tab, values);
-      Tid tid = db.heap().insert(tab.relation(), t, data);
-      IndexMaintenance.addEntries(db, t, tab, values, tid);
-      return RowId.of(tid, t.currentXid());
+      Object[] row = new Object[tab.columns().size()];
+      boolean[] given = new boolean[row.length];
+      for (Map.Entry<String, Object> e : values.entrySet()) {
+        int i = tab.columnIndex(e.getKey());
+        row[i] = e.getValue();
+        given[i] = true;
+      }
+      for (int i = 0; i < row.length; i++) {
+        if (!given[i]) {
+          row[i] = ColumnDefaults.evaluate(tab.columns().get(i));
+        }
+      }
+      return insertRow(t, tab, row);
     });
+  }
+
+  private RowId insertRow(Transaction t, Table tab, Object[] values) {
+    CheckConstraints.of(tab).enforce(values);
+    byte[] data = RowValues.encode(tab, values);
+    Tid tid = db.heap().insert(tab.relation(), t, data);
+    IndexMaintenance.addEntries(db, t, tab, values, tid);
+    return RowId.of(tid, t.currentXid());
   }
 
   /**
@@ -391,12 +431,14 @@ public final class Session implements AutoCloseable {
         vals[i++] = e.getValue();
       }
       Object[][] written = new Object[1][];
+      CheckConstraints checks = CheckConstraints.of(tab);
       HeapResult r = RowChange.apply(db, t, tab, id, RowLockStrength.FOR_NO_KEY_UPDATE.tableMode(),
           LockWait.Policy.BLOCK, (tid, current) -> {
         Object[] row = current.values(tab.types());
         for (int k = 0; k < idx.length; k++) {
           row[idx[k]] = vals[k];
         }
+        checks.enforce(row);
         written[0] = row;
         return db.heap().update(tab.relation(), tid, RowValues.encode(tab, row), t);
       });

@@ -8,17 +8,40 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A table as the catalog describes it: its name, its relation (file) number, its columns and its
- * indexes. Immutable: DDL makes a new one.
+ * A table as the catalog describes it: its name, its relation (file) number, its columns (with
+ * their DEFAULTs), its indexes and its CHECK constraints (named, type-checked against the columns
+ * by {@link CheckDdl} before the catalog stores them). Immutable: DDL makes a new one.
  */
-public record Table(String name, int relation, List<Column> columns, List<Index> indexes) {
+public record Table(String name, int relation, List<Column> columns, List<Index> indexes, List<CheckConstraint> checks) {
   public Table {
     columns = List.copyOf(columns);
     indexes = List.copyOf(indexes);
+    checks = List.copyOf(checks);
+  }
+
+  public Table(String name, int relation, List<Column> columns, List<Index> indexes) {
+    this(name, relation, columns, indexes, List.of());
   }
 
   public Table(String name, int relation, List<Column> columns) {
     this(name, relation, columns, List.of());
+  }
+
+  public Optional<CheckConstraint> check(String checkName) {
+    return checks.stream().filter(c -> c.name().equals(checkName)).findFirst();
+  }
+
+  /**
+   * A row of every column's DEFAULT, evaluated now (NULL for a column without one): what an
+   * INSERT that names no columns stores. A caller filling some columns itself can take
+   * {@link Column#defaultValue()} as an expression instead (it reads no columns).
+   */
+  public Object[] defaultRow() {
+    Object[] row = new Object[columns.size()];
+    for (int i = 0; i < row.length; i++) {
+      row[i] = ColumnDefaults.evaluate(columns.get(i));
+    }
+    return row;
   }
 
   /** Index of the named column; 42703 naming table and column if it does not exist. */
@@ -39,13 +62,13 @@ public record Table(String name, int relation, List<Column> columns, List<Index>
   Table withIndex(Index index) {
     List<Index> more = new ArrayList<>(indexes);
     more.add(index);
-    return new Table(name, relation, columns, more);
+    return new Table(name, relation, columns, more, checks);
   }
 
   Table withoutIndex(String indexName) {
     List<Index> fewer = new ArrayList<>(indexes);
     fewer.removeIf(i -> i.name().equals(indexName));
-    return new Table(name, relation, columns, fewer);
+    return new Table(name, relation, columns, fewer, checks);
   }
 
   /** The relation numbers this table owns: its heap and its indexes. */

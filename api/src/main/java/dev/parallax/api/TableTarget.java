@@ -21,16 +21,19 @@ final class TableTarget implements ModifyTarget {
   private final Transaction t;
   private final Table table;
   private final ColumnType[] types;
+  private final CheckConstraints checks;
 
   TableTarget(Database db, Transaction t, Table table) {
     this.db = db;
     this.t = t;
     this.table = table;
     this.types = table.types();
+    this.checks = CheckConstraints.of(table);
   }
 
   @Override
   public long insert(Object[] row) {
+    checks.enforce(row);
     Tid tid = db.heap().insert(table.relation(), t, RowValues.encode(table, row));
     IndexMaintenance.addEntries(db, t, table, row, tid);
     return BTree.tid(tid.block(), tid.slot());
@@ -53,6 +56,7 @@ final class TableTarget implements ModifyTarget {
           if (row == null) {
             return HeapResult.INVISIBLE;
           }
+          checks.enforce(row);
           written[0] = row;
           return db.heap().update(table.relation(), at, RowValues.encode(table, row), t);
         });
