@@ -228,7 +228,7 @@ class UpsertConcurrencyTest {
     for (Thread th : ts) {
       th.join(120_000);
     }
-    assertTrue(failures.isEmpty(), failures.toString());
+    assertTrue(failures.isEmpty(), failures.size() + " failures, first: " + failures.stream().limit(3).toList());
     List<Row> rows = s.scan("c");
     long expectedRows = 0;
     for (int k = 0; k < keys; k++) {
