@@ -239,4 +239,69 @@ class UpsertConcurrencyTest {
     }
     assertEquals(expectedRows, rows.size());
   }
+
+  /**
+   * Two unique indexes, both arbiters (DO NOTHING without a target): sessions propose random (k,
+   * code) pairs from small domains, so a row often conflicts on one index, the other, or both, and
+   * each upsert nests the two stripes. No 23505 and no deadlock may come out of it; at the end no
+   * key or code is held twice and every row some transaction reported inserting and committed is
+   * there.
+   */
+  @Test
+  void doNothingOnTwoArbitersNeverRaisesAndKeepsBothKeysUnique() throws Exception {
+    s.createTable("p", List.of(Column.of("k", B), Column.of("code", B)), List.of("k"));
+    s.createIndex("p_code_key", "p", List.of("code"), true);
+    Table p = s.table("p").orElseThrow();
+    ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    ConcurrentLinkedQueue<String> committedRows = new ConcurrentLinkedQueue<>();
+    CountDownLatch start = new CountDownLatch(1);
+    List<Thread> ts = new ArrayList<>();
+    for (int w = 0; w < 4; w++) {
+      long seed = 500 + w;
+      ts.add(new Thread(() -> {
+        Random rnd = new Random(seed);
+        PlanBuilder b = new PlanBuilder();
+        try (Session me = db.openSession()) {
+          start.await();
+          for (int i = 0; i < 250; i++) {
+            long k = rnd.nextInt(30);
+            long code = rnd.nextInt(30);
+            Plan plan = b.insertOnConflict(b.values(p.columnTypes(), List.<Object[]>of(new Object[] {k, code}), List.of(), null),
+                p.relation(), p.name(), p.columnTypes(), OnConflict.doNothing(ConflictArbiters.any(p)),
+                List.of(col(0, B), col(1, B)));
+            me.begin();
+            try {
+              List<String> out = UpsertPlanTest.drain(me.run(plan));
+              if (rnd.nextInt(4) == 0) {
+                me.rollback();
+                continue;
+              }
+              me.commit();
+              committedRows.addAll(out);
+            } catch (DatabaseException e) {
+              failures.add(e.sqlState() + " " + e.getMessage());
+              me.rollback();
+            }
+          }
+        } catch (Throwable e) {
+          failures.add(e.toString());
+        }
+      }));
+    }
+    ts.forEach(Thread::start);
+    start.countDown();
+    for (Thread th : ts) {
+      th.join(120_000);
+    }
+    assertTrue(failures.isEmpty(), failures.size() + " failures, first: " + failures.stream().limit(3).toList());
+    java.util.Set<String> rows = new java.util.HashSet<>();
+    java.util.Set<Long> ks = new java.util.HashSet<>();
+    java.util.Set<Long> codes = new java.util.HashSet<>();
+    for (Row r : s.scan("p")) {
+      assertTrue(ks.add(r.getLong("k")) && codes.add(r.getLong("code")), "duplicate in " + r);
+      rows.add("[" + r.getLong("k") + ", " + r.getLong("code") + "]");
+    }
+    assertEquals(new java.util.HashSet<>(committedRows), rows, "exactly the rows reported inserted and committed");
+    assertEquals(committedRows.size(), rows.size());
+  }
 }
