@@ -60,7 +60,8 @@ final class IndexMaintenance {
     }
   }
 
-  private static long uniqueVerdict(Database db, Transaction t, Table tab, long existing) {
+  /** Whether the entry at {@code existing} blocks a unique insert of its key: see the class comment. */
+  static long uniqueVerdict(Database db, Transaction t, Table tab, long existing) {
     DirtyCheck d = db.versions().dirty(tab.relation(), new Tid(BTree.tidBlock(existing), BTree.tidSlot(existing)), t);
     if (d == null || !d.visible()) {
       return BTree.NO_CONFLICT;

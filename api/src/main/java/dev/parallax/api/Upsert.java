@@ -1,7 +1,6 @@
 package dev.parallax.api;
 
 import dev.parallax.mvcc.ColumnType;
-import dev.parallax.mvcc.DirtyCheck;
 import dev.parallax.mvcc.HeapResult;
 import dev.parallax.mvcc.HeapTuple;
 import dev.parallax.mvcc.Tid;
@@ -129,7 +128,7 @@ final class Upsert {
     }
     BTree tree = db.tree(checked.get(i));
     long verdict = tree.insertUniqueDeferred(keys.get(i), existing -> {
-      long v = verdictOf(existing);
+      long v = IndexMaintenance.uniqueVerdict(db, t, table, existing); // as a plain unique insert decides
       if (v == BTree.CONFLICT) {
         probe.conflict = new Tid(BTree.tidBlock(existing), BTree.tidSlot(existing));
       }
@@ -141,21 +140,6 @@ final class Upsert {
     if (verdict != BTree.NO_CONFLICT && verdict != BTree.CONFLICT) {
       probe.waitFor = verdict;
     }
-  }
-
-  /** As a plain unique insert decides, except that our own live rows conflict too (they are rows, not waits). */
-  private long verdictOf(long existing) {
-    DirtyCheck d = db.versions().dirty(table.relation(), new Tid(BTree.tidBlock(existing), BTree.tidSlot(existing)), t);
-    if (d == null || !d.visible()) {
-      return BTree.NO_CONFLICT;
-    }
-    if (d.xminInProgress() != 0) {
-      return d.xminInProgress();
-    }
-    if (d.xmaxInProgress() != 0) {
-      return d.xmaxInProgress();
-    }
-    return BTree.CONFLICT;
   }
 
   /**
