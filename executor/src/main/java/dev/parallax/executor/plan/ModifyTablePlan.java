@@ -66,9 +66,8 @@ public record ModifyTablePlan(int id, Plan child, Operation operation, int relat
     if ((operation == Operation.MERGE) != (mergeActions != null && !mergeActions.isEmpty())) {
       throw new IllegalArgumentException("MERGE, and only MERGE, has WHEN clauses");
     }
-    if (newValues != null) {
-      checkRow("UPDATE", newValues, tableTypes, table);
-    }
+    // UPDATE's new values keep their original contract (the target coerces, as RowValues does);
+    // the clauses added with ON CONFLICT and MERGE give each column exactly its type
     if (onConflict != null && onConflict.set() != null) {
       checkRow("ON CONFLICT DO UPDATE", onConflict.set(), tableTypes, table);
     }
