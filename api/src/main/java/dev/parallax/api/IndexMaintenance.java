@@ -29,7 +29,15 @@ final class IndexMaintenance {
 
   /** Adds the entries of the new version {@code tid} holding {@code row} to every index of the table. */
   static void addEntries(Database db, Transaction t, Table tab, Object[] row, Tid tid) {
+    addEntries(db, t, tab, row, tid, List.of());
+  }
+
+  /** As above, but for the indexes not in {@code done} (an upsert has put its arbiters' entries in already). */
+  static void addEntries(Database db, Transaction t, Table tab, Object[] row, Tid tid, List<Index> done) {
     for (Index idx : tab.indexes()) {
+      if (done.contains(idx)) {
+        continue;
+      }
       Object[] values = keyValues(tab, idx, row);
       byte[] key = encode(tab, idx, values);
       BTree tree = db.tree(idx);
@@ -52,7 +60,8 @@ final class IndexMaintenance {
     }
   }
 
-  private static long uniqueVerdict(Database db, Transaction t, Table tab, long existing) {
+  /** Whether the entry at {@code existing} blocks a unique insert of its key: see the class comment. */
+  static long uniqueVerdict(Database db, Transaction t, Table tab, long existing) {
     DirtyCheck d = db.versions().dirty(tab.relation(), new Tid(BTree.tidBlock(existing), BTree.tidSlot(existing)), t);
     if (d == null || !d.visible()) {
       return BTree.NO_CONFLICT;

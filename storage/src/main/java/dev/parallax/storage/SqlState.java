@@ -27,6 +27,8 @@ public final class SqlState {
   public static final String UNIQUE_VIOLATION = "23505";
   /** A row changed twice by one MERGE or INSERT ... ON CONFLICT DO UPDATE. */
   public static final String CARDINALITY_VIOLATION = "21000";
+  /** No unique index matches an ON CONFLICT target. */
+  public static final String INVALID_COLUMN_REFERENCE = "42P10";
   public static final String CHECK_VIOLATION = "23514";
   public static final String PROGRAM_LIMIT_EXCEEDED = "54000";
   public static final String NUMERIC_VALUE_OUT_OF_RANGE = "22003";

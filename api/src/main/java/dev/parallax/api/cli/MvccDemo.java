@@ -77,6 +77,8 @@ public final class MvccDemo {
     out.println();
     expect(new PlanScene(db, out, TABLE).run(summary.expectedTotal()),
         "the per-branch sums of the joined, grouped plan add up to the bank total");
+    expect(new MergeScene(db, out).run(),
+        "MERGE updated sku 1, deleted sku 2, inserted sku 6, and left sku 3 and 7 alone");
     summary = new Summary(ok, summary.commits(), summary.serializationFailures(), summary.total(),
         summary.expectedTotal(), summary.removedVersions(), summary.transfersPerSecond());
     out.println(ok ? "demo: every expectation held" : "demo: SOME EXPECTATION FAILED");

@@ -98,6 +98,9 @@ public final class Explain {
     if (p instanceof LimitPlan lp && lp.offset() > 0) {
       out.append(detail).append("Offset: ").append(lp.offset()).append('\n');
     }
+    if (p instanceof dev.parallax.executor.plan.ModifyTablePlan mp) {
+      ModifyTableExplain.details(mp, s, detail, out);
+    }
     if (s != null && s.metrics().pagesRead() > 0) {
       out.append(detail).append("Pages: ").append(s.metrics().pagesRead()).append('\n');
     }

@@ -1,5 +1,8 @@
 package dev.parallax.executor.exec;
 
+import dev.parallax.executor.plan.MergeAction;
+import java.util.List;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -23,6 +26,31 @@ public interface ModifyTarget {
 
   /** Deletes the row whose version the statement read at {@code tid}; returns its values, or null if gone. */
   Object[] delete(long tid);
+
+  /**
+   * INSERT ... ON CONFLICT: inserts {@code row} unless a live row holds its key on one of the
+   * {@code arbiters} (unique index names; empty: every unique index), waiting for an inserter or
+   * deleter of that key that is still running and deciding once it has ended. On a conflict,
+   * {@code onConflict} null is DO NOTHING; otherwise the conflicting row is locked (under READ
+   * COMMITTED its newest version) and {@code onConflict} gets its current values and returns the
+   * new row, or null to leave it (WHERE not true). Returns the row inserted or updated, or null.
+   * Errors: 21000 when the row was inserted or updated by this same statement (DO UPDATE), 40001
+   * under REPEATABLE READ when the conflicting row is not visible to the snapshot.
+   */
+  Object[] insertOnConflict(Object[] row, List<String> arbiters, UnaryOperator<Object[]> onConflict);
+
+  /** What MERGE does to a matched row: UPDATE (with the new row), DELETE or NOTHING, by WHEN clause {@code clause}. */
+  record RowAction(MergeAction.Command command, Object[] values, int clause) {}
+
+  /**
+   * MERGE's WHEN MATCHED for the row whose version the statement read at {@code tid}: {@code
+   * decide} gets the current values (under READ COMMITTED, after a concurrent update, the newest
+   * version's: the clauses are tried again from the first) and picks the action. Returns the
+   * action done with the row written (UPDATE), the old row (DELETE) or the current one (NOTHING);
+   * null when the row was deleted meanwhile (the caller then tries the NOT MATCHED clauses).
+   * A row this statement already changed is 21000.
+   */
+  RowAction mergeMatched(long tid, Function<Object[], RowAction> decide);
 
   /**
    * Locks the row whose version the statement read at {@code tid} (SELECT ... FOR ...); returns

@@ -32,6 +32,51 @@ public final class PlanBuilder {
         child.estimatedRows(), child.estimatedCost() + child.estimatedRows() * 0.01);
   }
 
+  /** INSERT ... ON CONFLICT: the child's rows are the proposed rows. */
+  public ModifyTablePlan insertOnConflict(Plan child, int relation, String table, List<ColumnType> tableTypes,
+      OnConflict onConflict, List<Expr> returning) {
+    return new ModifyTablePlan(nextId++, child, ModifyTablePlan.Operation.INSERT, relation, table, tableTypes, -1, null,
+        returning, onConflict, null, child.estimatedRows(), child.estimatedCost() + child.estimatedRows() * 0.02);
+  }
+
+  /**
+   * MERGE: {@code join} is the source-to-target join whose column {@code rowIdColumn} is the
+   * target's row identity (null when not matched); {@code actions} are the WHEN clauses in order.
+   */
+  public ModifyTablePlan merge(Plan join, int relation, String table, List<ColumnType> tableTypes, int rowIdColumn,
+      List<MergeAction> actions, List<Expr> returning) {
+    return new ModifyTablePlan(nextId++, join, ModifyTablePlan.Operation.MERGE, relation, table, tableTypes, rowIdColumn,
+        null, returning, null, actions, join.estimatedRows(), join.estimatedCost() + join.estimatedRows() * 0.02);
+  }
+
+  /**
+   * A whole new row for UPDATE / ON CONFLICT DO UPDATE / MERGE UPDATE: the target's current value
+   * for every column not in {@code assignments} (column index -> expression).
+   */
+  public static List<Expr> assign(List<ColumnType> tableTypes, java.util.Map<Integer, Expr> assignments) {
+    java.util.List<Expr> row = new java.util.ArrayList<>();
+    for (int i = 0; i < tableTypes.size(); i++) {
+      Expr e = assignments.get(i);
+      row.add(e != null ? e : col(i, tableTypes.get(i)));
+    }
+    return row;
+  }
+
+  /** ON CONFLICT's EXCLUDED.column: the proposed row's column, after the existing row's. */
+  public static Expr.Column excluded(List<ColumnType> tableTypes, int column) {
+    return col(tableTypes.size() + column, tableTypes.get(column));
+  }
+
+  /** Column {@code column} of the child row in a new-values expression (after the target's columns). */
+  public static Expr.Column childColumn(List<ColumnType> tableTypes, Plan child, int column) {
+    return col(tableTypes.size() + column, child.outputTypes().get(column));
+  }
+
+  /** MERGE RETURNING's {@code merge_action()}: the name of the action that ran. */
+  public static Expr.Column mergeAction(List<ColumnType> tableTypes, Plan join) {
+    return col(tableTypes.size() + join.outputTypes().size(), ColumnType.TEXT);
+  }
+
   public LockRowsPlan lockRows(Plan child, int relation, String table, int rowIdColumn, LockRowsPlan.LockStrength strength,
       LockRowsPlan.WaitPolicy policy) {
     return new LockRowsPlan(nextId++, child, relation, table, rowIdColumn, strength, policy, child.estimatedRows(),

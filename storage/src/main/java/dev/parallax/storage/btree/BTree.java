@@ -363,6 +363,38 @@ public final class BTree {
     }
   }
 
+  /** Returned by the {@code make} of {@link #insertUniqueDeferred} to insert nothing. */
+  public static final long NO_TID = -1;
+
+  /**
+   * A unique insert whose row is made only once the check has passed: like {@link #insertUnique},
+   * but the tid comes from {@code make}, called with the key's stripe still held and only when no
+   * existing entry conflicts. {@code make} may return {@link #NO_TID} (then nothing is inserted and
+   * {@link #NO_CONFLICT} is returned). INSERT ... ON CONFLICT uses this so that the check and the
+   * new row's entry are one step for every other inserter of the key, with no heap tuple made for
+   * a row that conflicts. {@code make} must not wait for other transactions (it runs under the
+   * stripe); it may take further stripes, of other trees, in a fixed order.
+   */
+  public long insertUniqueDeferred(byte[] key, UniqueCheck check, java.util.function.LongSupplier make) {
+    ReentrantLock stripe = uniqueStripes[(Arrays.hashCode(key) & 0x7FFFFFFF) % STRIPES];
+    stripe.lock();
+    try {
+      for (long existing : lookup(key)) {
+        long verdict = check.check(existing);
+        if (verdict != NO_CONFLICT) {
+          return verdict;
+        }
+      }
+      long tid = make.getAsLong();
+      if (tid != NO_TID) {
+        insert(key, tid);
+      }
+      return NO_CONFLICT;
+    } finally {
+      stripe.unlock();
+    }
+  }
+
   /**
    * Descends for a write: the leaf where {@code item} belongs, exclusively latched. A page met on
    * the way whose split is incomplete (left so by a crash: a splitter holds the left page until
