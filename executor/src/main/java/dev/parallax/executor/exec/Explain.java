@@ -94,6 +94,7 @@ public final class Explain {
       out.append(detail).append("Aggregates: ").append(ap.aggregates().stream().map(Object::toString)
           .collect(Collectors.joining(", "))).append('\n');
     }
+    writeNodeDetails(p, s, detail, out);
     if (p instanceof LimitPlan lp && lp.offset() > 0) {
       out.append(detail).append("Offset: ").append(lp.offset()).append('\n');
     }
@@ -103,5 +104,22 @@ public final class Explain {
     for (int i = 0; i < p.children().size(); i++) {
       write(p.children().get(i), s == null ? null : s.children().get(i), depth + 1, out);
     }
+  }
+
+  /** Details of the hash, merge and aggregate nodes, and of Merge Append and Result (issue 5's nodes). */
+  private static void writeNodeDetails(Plan p, PlanState s, String detail, StringBuilder out) {
+    if ((p instanceof dev.parallax.executor.plan.HashJoinPlan || p instanceof dev.parallax.executor.plan.MergeJoinPlan)
+        && !((java.util.List<?>) joinQuals(p)).isEmpty()) {
+      out.append(detail).append("Join Filter: ").append(joinQuals(p).stream().map(Expr::toString)
+          .collect(Collectors.joining(" AND "))).append('\n');
+    }
+    if (s instanceof HashJoinState hs && hs.hashDetail() != null) {
+      out.append(detail).append(hs.hashDetail()).append('\n');
+    }
+  }
+
+  private static java.util.List<Expr> joinQuals(Plan p) {
+    return p instanceof dev.parallax.executor.plan.HashJoinPlan h ? h.joinQuals()
+        : ((dev.parallax.executor.plan.MergeJoinPlan) p).joinQuals();
   }
 }
