@@ -116,6 +116,17 @@ public final class Explain {
     if (s instanceof HashJoinState hs && hs.hashDetail() != null) {
       out.append(detail).append(hs.hashDetail()).append('\n');
     }
+    if (s instanceof AggState as && as.hashed() != null && as.hashed().batches() > 0) {
+      out.append(detail).append(as.hashed().detail()).append('\n');
+    }
+    if (p instanceof dev.parallax.executor.plan.MergeAppendPlan mp) {
+      out.append(detail).append("Sort Key: ").append(mp.keys().stream()
+          .map(k -> k.expr() + (k.descending() ? " DESC" : "")).collect(Collectors.joining(", "))).append('\n');
+    }
+    if (p instanceof dev.parallax.executor.plan.ResultPlan rp && !rp.oneTimeQuals().isEmpty()) {
+      out.append(detail).append("One-Time Filter: ").append(rp.oneTimeQuals().stream().map(Expr::toString)
+          .collect(Collectors.joining(" AND "))).append('\n');
+    }
   }
 
   private static java.util.List<Expr> joinQuals(Plan p) {
