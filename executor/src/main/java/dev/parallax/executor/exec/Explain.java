@@ -45,6 +45,10 @@ public final class Explain {
           Math.max(0, m.startupNanos()) / 1e6 / loops, m.totalNanos() / 1e6 / loops, m.rows() / loops, m.loops()));
     }
     out.append('\n');
+    if (p instanceof dev.parallax.executor.plan.ResultPlan rp && !rp.oneTimeQuals().isEmpty()) {
+      out.append(detail).append("One-Time Filter: ").append(rp.oneTimeQuals().stream().map(Expr::toString)
+          .collect(Collectors.joining(" AND "))).append('\n');
+    }
     if (!p.quals().isEmpty()) {
       out.append(detail).append(p instanceof AggPlan ? "Filter (HAVING): " : "Filter: ")
           .append(p.quals().stream().map(Expr::toString).collect(Collectors.joining(" AND "))).append('\n');
@@ -122,10 +126,6 @@ public final class Explain {
     if (p instanceof dev.parallax.executor.plan.MergeAppendPlan mp) {
       out.append(detail).append("Sort Key: ").append(mp.keys().stream()
           .map(k -> k.expr() + (k.descending() ? " DESC" : "")).collect(Collectors.joining(", "))).append('\n');
-    }
-    if (p instanceof dev.parallax.executor.plan.ResultPlan rp && !rp.oneTimeQuals().isEmpty()) {
-      out.append(detail).append("One-Time Filter: ").append(rp.oneTimeQuals().stream().map(Expr::toString)
-          .collect(Collectors.joining(" AND "))).append('\n');
     }
   }
 

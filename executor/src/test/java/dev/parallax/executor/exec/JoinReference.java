@@ -84,6 +84,37 @@ final class JoinReference {
     return out;
   }
 
+  /** Any join by its definition: the pairs {@code matches} accepts, for {@code width}-column sides. */
+  static List<String> join(List<Object[]> outer, List<Object[]> inner, JoinType type, int width,
+      java.util.function.BiPredicate<Object[], Object[]> matches) {
+    List<String> out = new ArrayList<>();
+    boolean[] innerMatched = new boolean[inner.size()];
+    Object[] none = new Object[width];
+    for (Object[] o : outer) {
+      boolean matched = false;
+      for (int j = 0; j < inner.size(); j++) {
+        if (matches.test(o, inner.get(j))) {
+          matched = true;
+          innerMatched[j] = true;
+          if (type != JoinType.SEMI && type != JoinType.ANTI) {
+            out.add(row(o, inner.get(j)));
+          }
+        }
+      }
+      if (matched && type == JoinType.SEMI
+          || !matched && (type == JoinType.ANTI || type == JoinType.LEFT || type == JoinType.FULL)) {
+        out.add(row(o, none));
+      }
+    }
+    for (int j = 0; j < inner.size() && (type == JoinType.RIGHT || type == JoinType.FULL); j++) {
+      if (!innerMatched[j]) {
+        out.add(row(none, inner.get(j)));
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
   static String row(Object[] o, Object[] i) {
     Object[] r = new Object[o.length + i.length];
     System.arraycopy(o, 0, r, 0, o.length);
