@@ -242,6 +242,7 @@ final class HashJoinState extends JoinState {
     }
     SpillFile out = outerFiles[batch];
     outerReader = out == null ? null : out.reader();
+    reportedBuckets = table.buckets();
   }
 
   /** Moves to the next batch that has rows; false when every batch is done. */
