@@ -151,11 +151,41 @@ final class AggState extends OneChildState {
       return null;
     }
     done = true;
+    return new VirtualSlot(finish(new Object[0], aggregateAll()));
+  }
+
+  /**
+   * PLAIN: every input row into one group. The loop of {@link #accumulate} written out over locals,
+   * as it was before the sorted and hashed paths came, because it is the per-row path of a
+   * whole-table aggregate: calling the shared method per row measured 2-3% slower in
+   * ExecutorBenchmark.countSumFiltered (two A/B pairs at load 4-9; within that machine's noise).
+   */
+  private Accumulator[] aggregateAll() {
     Accumulator[] accs = newAccumulators();
+    ExprState[] a = args;
+    ExprState[] f = filters;
+    boolean[] l = longs;
     for (TupleSlot row = child.next(); row != null; row = child.next()) {
-      accumulate(accs, row);
+      for (int i = 0; i < a.length; i++) {
+        if (f[i] != null && !f[i].test(row)) {
+          continue;
+        }
+        Accumulator acc = accs[i];
+        if (a[i] == null) {
+          acc.addRow();
+        } else if (l[i]) {
+          if (a[i].evalLong(row)) {
+            acc.addLong(a[i].lastLong());
+          }
+        } else {
+          Object v = a[i].value(row);
+          if (v != null) {
+            acc.add(v);
+          }
+        }
+      }
     }
-    return new VirtualSlot(finish(new Object[0], accs));
+    return accs;
   }
 
   private TupleSlot nextSortedGroup() {

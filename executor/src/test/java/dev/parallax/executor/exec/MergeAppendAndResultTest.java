@@ -126,6 +126,20 @@ class MergeAppendAndResultTest {
   }
 
   @Test
+  void aOneTimeFilterOnANestedLoopParameterIsCheckedAgainOnEachRescan() {
+    PlanBuilder b = new PlanBuilder();
+    Expr outerValue = new Expr.OuterParam(0, ColumnType.INTEGER);
+    Plan child = b.values(T, List.of(new Object[] {1, "a"}, new Object[] {2, "b"}), List.of(), null);
+    Plan gated = b.result(child, List.of(gt(outerValue, lit(1))), List.of(), List.of(add(col(0, ColumnType.INTEGER), outerValue)));
+    List<Object[]> drivers = List.of(new Object[] {3}, new Object[] {0}, new Object[] {5}, new Object[] {1});
+    Plan loop = b.nestLoop(b.values(List.of(ColumnType.INTEGER), drivers, List.of(), null), gated, JoinType.INNER,
+        List.of(), List.of(new NestLoopPlan.NestParam(0, 0)), List.of(), null);
+    PlanState s = Executor.start(loop, ctx());
+    assertEquals(List.of("[3, 4]", "[3, 5]", "[5, 6]", "[5, 7]"), drain(s));
+    assertEquals(4, s.children().get(1).children().get(0).metrics().rows(), "the child is read only when the filter passes");
+  }
+
+  @Test
   void aResultRejectsAOneTimeFilterOverColumnsOrNotBoolean() {
     PlanBuilder b = new PlanBuilder();
     Plan child = b.values(T, List.<Object[]>of(new Object[] {1, "a"}), List.of(), null);
