@@ -110,11 +110,15 @@ public final class Explain {
     }
   }
 
-  /** Details of the hash, merge and aggregate nodes, and of Merge Append and Result (issue 5's nodes). */
+  /**
+   * Details of the hash and merge joins, the hashed Aggregate and Merge Append (a Result's
+   * One-Time Filter is written above, before the Filter, where PostgreSQL puts it).
+   */
   private static void writeNodeDetails(Plan p, PlanState s, String detail, StringBuilder out) {
-    if ((p instanceof dev.parallax.executor.plan.HashJoinPlan || p instanceof dev.parallax.executor.plan.MergeJoinPlan)
-        && !((java.util.List<?>) joinQuals(p)).isEmpty()) {
-      out.append(detail).append("Join Filter: ").append(joinQuals(p).stream().map(Expr::toString)
+    java.util.List<Expr> joinFilter = p instanceof dev.parallax.executor.plan.HashJoinPlan h ? h.joinQuals()
+        : p instanceof dev.parallax.executor.plan.MergeJoinPlan m ? m.joinQuals() : java.util.List.of();
+    if (!joinFilter.isEmpty()) {
+      out.append(detail).append("Join Filter: ").append(joinFilter.stream().map(Expr::toString)
           .collect(Collectors.joining(" AND "))).append('\n');
     }
     if (s instanceof HashJoinState hs && hs.hashDetail() != null) {
@@ -127,10 +131,5 @@ public final class Explain {
       out.append(detail).append("Sort Key: ").append(mp.keys().stream()
           .map(k -> k.expr() + (k.descending() ? " DESC" : "")).collect(Collectors.joining(", "))).append('\n');
     }
-  }
-
-  private static java.util.List<Expr> joinQuals(Plan p) {
-    return p instanceof dev.parallax.executor.plan.HashJoinPlan h ? h.joinQuals()
-        : ((dev.parallax.executor.plan.MergeJoinPlan) p).joinQuals();
   }
 }
