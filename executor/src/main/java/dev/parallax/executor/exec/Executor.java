@@ -85,6 +85,12 @@ public final class Executor {
     if (plan instanceof HashJoinPlan p) {
       return new HashJoinState(p, ctx, build(p.outer(), ctx), build(p.inner(), ctx));
     }
+    if (plan instanceof dev.parallax.executor.plan.MergeAppendPlan p) {
+      return new MergeAppendState(p, ctx, p.children().stream().map(c -> build(c, ctx)).toList());
+    }
+    if (plan instanceof dev.parallax.executor.plan.ResultPlan p) {
+      return new ResultState(p, ctx, p.child() == null ? null : build(p.child(), ctx));
+    }
     AggPlan p = (AggPlan) plan;
     return new AggState(p, ctx, build(p.child(), ctx));
   }

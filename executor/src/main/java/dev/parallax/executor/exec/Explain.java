@@ -46,6 +46,10 @@ public final class Explain {
           Math.max(0, m.startupNanos()) / 1e6 / loops, m.totalNanos() / 1e6 / loops, m.rows() / loops, m.loops()));
     }
     out.append('\n');
+    if (p instanceof dev.parallax.executor.plan.ResultPlan rp && !rp.oneTimeQuals().isEmpty()) {
+      out.append(detail).append("One-Time Filter: ").append(rp.oneTimeQuals().stream().map(Expr::toString)
+          .collect(Collectors.joining(" AND "))).append('\n');
+    }
     if (!p.quals().isEmpty()) {
       out.append(detail).append(p instanceof AggPlan ? "Filter (HAVING): " : "Filter: ")
           .append(p.quals().stream().map(Expr::toString).collect(Collectors.joining(" AND "))).append('\n');
@@ -95,6 +99,7 @@ public final class Explain {
       out.append(detail).append("Aggregates: ").append(ap.aggregates().stream().map(Object::toString)
           .collect(Collectors.joining(", "))).append('\n');
     }
+    writeNodeDetails(p, s, detail, out);
     if (p instanceof LimitPlan lp && lp.offset() > 0) {
       out.append(detail).append("Offset: ").append(lp.offset()).append('\n');
     }
@@ -126,6 +131,29 @@ public final class Explain {
     for (Expr.SubPlan sp : SubPlans.in(exprs)) {
       out.append(detail).append("SubPlan ").append(sp.plan().id()).append('\n');
       write(sp.plan(), null, depth + 1, out);
+    }
+  }
+
+  /**
+   * Details of the hash and merge joins, the hashed Aggregate and Merge Append (a Result's
+   * One-Time Filter is written above, before the Filter, where PostgreSQL puts it).
+   */
+  private static void writeNodeDetails(Plan p, PlanState s, String detail, StringBuilder out) {
+    java.util.List<Expr> joinFilter = p instanceof dev.parallax.executor.plan.HashJoinPlan h ? h.joinQuals()
+        : p instanceof dev.parallax.executor.plan.MergeJoinPlan m ? m.joinQuals() : java.util.List.of();
+    if (!joinFilter.isEmpty()) {
+      out.append(detail).append("Join Filter: ").append(joinFilter.stream().map(Expr::toString)
+          .collect(Collectors.joining(" AND "))).append('\n');
+    }
+    if (s instanceof HashJoinState hs && hs.hashDetail() != null) {
+      out.append(detail).append(hs.hashDetail()).append('\n');
+    }
+    if (s instanceof AggState as && as.hashed() != null && as.hashed().batches() > 0) {
+      out.append(detail).append(as.hashed().detail()).append('\n');
+    }
+    if (p instanceof dev.parallax.executor.plan.MergeAppendPlan mp) {
+      out.append(detail).append("Sort Key: ").append(mp.keys().stream()
+          .map(k -> k.expr() + (k.descending() ? " DESC" : "")).collect(Collectors.joining(", "))).append('\n');
     }
   }
 }

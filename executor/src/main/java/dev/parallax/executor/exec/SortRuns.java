@@ -20,12 +20,14 @@ import java.util.PriorityQueue;
 /**
  * The external part of a sort: sorted runs written to temporary files (each record a row encoded
  * with {@link RowCodec}: the sort key values, then the row), and a k-way merge of them. Files are
- * deleted by {@link #close}. One user, the sort's thread.
+ * made through {@link TempFiles} ({@code parallax-sort-*.tmp}) and deleted by {@link #close}. One
+ * user, the sort's thread.
  */
 final class SortRuns implements AutoCloseable {
   private final ColumnType[] types;
   private final int keyCount;
   private final List<Path> files = new ArrayList<>();
+  private final TempFiles temp = new TempFiles("sort");
   private long bytesWritten;
 
   /** @param types the key types followed by the row types */
@@ -37,7 +39,7 @@ final class SortRuns implements AutoCloseable {
   /** Writes one sorted run of (keys, row) pairs. */
   void write(List<Object[][]> sorted) {
     try {
-      Path f = Files.createTempFile("parallax-sort-", ".run");
+      Path f = temp.create();
       files.add(f);
       try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(f), 1 << 16))) {
         Object[] both = new Object[types.length];
@@ -136,13 +138,7 @@ final class SortRuns implements AutoCloseable {
 
   @Override
   public void close() {
-    for (Path f : files) {
-      try {
-        Files.deleteIfExists(f);
-      } catch (IOException e) {
-        // left for the OS to clean its temporary directory
-      }
-    }
+    temp.close();
     files.clear();
   }
 

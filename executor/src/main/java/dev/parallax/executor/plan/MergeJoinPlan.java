@@ -5,16 +5,14 @@ import java.util.List;
 /**
  * A merge join of two inputs already sorted ascending (NULLS LAST) on {@code outerKeys} and
  * {@code innerKeys}: walks both in step, joining each run of equal outer keys with the run of
- * equal inner keys (a null key matches nothing). INNER and LEFT; {@code joinQuals} further filter
- * the pairs. The planner puts a Sort under an input that is not already in key order.
+ * equal inner keys (a null key matches nothing). Every join type; {@code joinQuals} further filter
+ * the pairs (a pair failing them is not a match, so RIGHT / FULL / ANTI return its rows
+ * unmatched). The planner puts a Sort under an input that is not already in key order.
  */
 public record MergeJoinPlan(int id, Plan outer, Plan inner, JoinType type, List<Expr> outerKeys, List<Expr> innerKeys,
     List<Expr> joinQuals, List<Expr> quals, List<Expr> targetList, double estimatedRows, double estimatedCost)
     implements JoinPlan {
   public MergeJoinPlan {
-    if (type != JoinType.INNER && type != JoinType.LEFT) {
-      throw new IllegalArgumentException("merge join does INNER and LEFT joins, not " + type);
-    }
     outerKeys = List.copyOf(outerKeys);
     innerKeys = List.copyOf(innerKeys);
     JoinPlan.checkKeys(outerKeys, innerKeys, "merge join");

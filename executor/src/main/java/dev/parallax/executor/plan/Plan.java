@@ -14,7 +14,7 @@ import java.util.List;
  * parallel planner needs.
  */
 public sealed interface Plan permits SeqScanPlan, ValuesPlan, AggPlan, JoinPlan, IndexScanPlan, ModifyTablePlan,
-    AppendPlan, PassThroughPlan, SubqueryScanPlan, FunctionScanPlan {
+    AppendPlan, PassThroughPlan, SubqueryScanPlan, FunctionScanPlan, MergeAppendPlan, ResultPlan {
   int id();
 
   /** Predicates over the input row, all of which must be true. */

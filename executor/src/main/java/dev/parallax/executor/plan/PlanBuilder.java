@@ -147,6 +147,32 @@ public final class PlanBuilder {
         child.estimatedCost() + child.estimatedRows() * 0.0025);
   }
 
+  /** GROUP BY over input already sorted on {@code groupBy} (a GroupAggregate: streams, one group in memory). */
+  public AggPlan sortedAggregate(Plan child, List<Expr> groupBy, List<AggCall> aggregates, List<Expr> having,
+      List<Expr> targets) {
+    double rows = Math.max(1, child.estimatedRows() / 10);
+    return new AggPlan(nextId++, child, groupBy, aggregates, having, targets, rows,
+        child.estimatedCost() + child.estimatedRows() * 0.002, AggStrategy.SORTED);
+  }
+
+  /** A k-way merge of children each sorted on {@code keys}. */
+  public MergeAppendPlan mergeAppend(List<SortKey> keys, Plan... children) {
+    double rows = 0;
+    double cost = 0;
+    for (Plan c : children) {
+      rows += c.estimatedRows();
+      cost += c.estimatedCost();
+    }
+    return new MergeAppendPlan(nextId++, List.of(children), keys, rows, cost + rows * 0.002);
+  }
+
+  /** A Result: one row of {@code targets} (no child), or a projection of {@code child}'s rows; gated by {@code oneTimeQuals}. */
+  public ResultPlan result(Plan child, List<Expr> oneTimeQuals, List<Expr> quals, List<Expr> targets) {
+    double rows = child == null ? 1 : child.estimatedRows();
+    return new ResultPlan(nextId++, child, oneTimeQuals, quals, targets, rows,
+        (child == null ? 0 : child.estimatedCost()) + 0.01);
+  }
+
   public NestLoopPlan nestLoop(Plan outer, Plan inner, JoinType type, List<Expr> joinQuals, List<NestLoopPlan.NestParam> params,
       List<Expr> quals, List<Expr> targets) {
     double rows = Math.max(1, outer.estimatedRows() * Math.max(1, inner.estimatedRows()) / 10);
