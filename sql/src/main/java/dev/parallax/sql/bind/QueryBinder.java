@@ -1,0 +1,374 @@
+package dev.parallax.sql.bind;
+
+import dev.parallax.executor.plan.Expr;
+import dev.parallax.executor.plan.JoinType;
+import dev.parallax.executor.plan.SortKey;
+import dev.parallax.mvcc.ColumnType;
+import dev.parallax.sql.SqlCatalog;
+import dev.parallax.sql.SqlCodes;
+import dev.parallax.storage.DatabaseException;
+import dev.parallax.storage.SqlState;
+import java.util.ArrayList;
+import java.util.List;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.LongValue;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.select.AllColumns;
+import net.sf.jsqlparser.statement.select.AllTableColumns;
+import net.sf.jsqlparser.statement.select.FromItem;
+import net.sf.jsqlparser.statement.select.GroupByElement;
+import net.sf.jsqlparser.statement.select.Join;
+import net.sf.jsqlparser.statement.select.OrderByElement;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.SelectItem;
+import net.sf.jsqlparser.statement.select.SetOperation;
+import net.sf.jsqlparser.statement.select.SetOperationList;
+import net.sf.jsqlparser.statement.select.UnionOp;
+
+/**
+ * Binds SELECT and UNION [ALL]: FROM entries into a {@link Scope} and a join tree, WHERE,
+ * aggregation (GROUP BY by expression, output position or output name; HAVING), the select list
+ * with {@code *} expanded and PostgreSQL's output names, ORDER BY (output position, output name,
+ * or any expression, added as a hidden column), DISTINCT, LIMIT / OFFSET.
+ */
+final class QueryBinder {
+  private final SqlCatalog catalog;
+  private final Params params;
+
+  QueryBinder(SqlCatalog catalog, Params params) {
+    this.catalog = catalog;
+    this.params = params;
+  }
+
+  Bound.Query query(Select s) {
+    if (s.getWithItemsList() != null && !s.getWithItemsList().isEmpty()) {
+      throw Types.unsupported("WITH");
+    }
+    if (s.getForMode() != null || s.getForUpdateTable() != null || s.getForClause() != null) {
+      throw Types.unsupported("SELECT ... FOR UPDATE / SHARE");
+    }
+    if (s.getFetch() != null) {
+      throw Types.unsupported("FETCH FIRST");
+    }
+    if (s instanceof PlainSelect ps) {
+      return select(ps);
+    }
+    if (s instanceof SetOperationList list) {
+      return setOperation(list);
+    }
+    if (s instanceof ParenthesedSelect p) {
+      Bound.Query inner = query(p.getSelect());
+      if (p.getOrderByElements() != null || p.getLimit() != null || p.getOffset() != null) {
+        return new Bound.SetOp(inner, null, true, inner.names(), inner.types(), outputOrder(p.getOrderByElements(), inner.names(), inner.types()),
+            limit(p), offset(p));
+      }
+      return inner;
+    }
+    throw Types.unsupported(s.getClass().getSimpleName().replace("Values", "VALUES") + " as a query");
+  }
+
+  private Bound.Query setOperation(SetOperationList list) {
+    Bound.Query result = query(list.getSelects().get(0));
+    for (int i = 0; i < list.getOperations().size(); i++) {
+      SetOperation op = list.getOperations().get(i);
+      if (!(op instanceof UnionOp)) {
+        throw Types.unsupported(op.toString().trim().toUpperCase(java.util.Locale.ROOT));
+      }
+      Bound.Query right = query(list.getSelects().get(i + 1));
+      if (right.types().size() != result.types().size()) {
+        throw new DatabaseException(SqlState.SYNTAX_ERROR, "each UNION query must have the same number of columns");
+      }
+      List<ColumnType> types = new ArrayList<>();
+      for (int c = 0; c < right.types().size(); c++) {
+        ColumnType t = Types.common(result.types().get(c), right.types().get(c));
+        if (t == null) {
+          throw new DatabaseException(SqlState.DATATYPE_MISMATCH, "UNION types " + result.types().get(c).sqlName() + " and "
+              + right.types().get(c).sqlName() + " cannot be matched");
+        }
+        types.add(t);
+      }
+      result = new Bound.SetOp(result, right, op.isAll(), result.names(), types, List.of(), -1, 0);
+    }
+    List<SortKey> order = outputOrder(list.getOrderByElements(), result.names(), result.types());
+    long limit = limit(list);
+    long offset = offset(list);
+    if (!order.isEmpty() || limit >= 0 || offset > 0) {
+      Bound.SetOp top = (Bound.SetOp) result;
+      result = new Bound.SetOp(top.left(), top.right(), top.all(), top.names(), top.types(), order, limit, offset);
+    }
+    return result;
+  }
+
+  /** ORDER BY of a set operation: output positions or output names only, as in PostgreSQL. */
+  private List<SortKey> outputOrder(List<OrderByElement> elements, List<String> names, List<ColumnType> types) {
+    List<SortKey> out = new ArrayList<>();
+    if (elements == null) {
+      return out;
+    }
+    for (OrderByElement o : elements) {
+      int k = -1;
+      if (o.getExpression() instanceof LongValue v) {
+        k = position(v, names.size());
+      } else if (o.getExpression() instanceof Column c && c.getTable() == null) {
+        k = names.indexOf(ExprBinder.identifier(c.getColumnName()));
+      }
+      if (k < 0) {
+        throw Types.unsupported("ORDER BY of a UNION by an expression that is not an output column");
+      }
+      out.add(sortKey(o, new Expr.Column(k, types.get(k))));
+    }
+    return out;
+  }
+
+  private static int position(LongValue v, int size) {
+    long k = v.getValue();
+    if (k < 1 || k > size) {
+      throw new DatabaseException(SqlCodes.INVALID_COLUMN_REFERENCE, "ORDER BY position " + k + " is not in select list");
+    }
+    return (int) k - 1;
+  }
+
+  private static SortKey sortKey(OrderByElement o, Expr e) {
+    boolean desc = !o.isAsc();
+    boolean nullsFirst = o.getNullOrdering() == null ? desc : o.getNullOrdering() == OrderByElement.NullOrdering.NULLS_FIRST;
+    return new SortKey(e, desc, nullsFirst);
+  }
+
+  private Bound.Select select(PlainSelect ps) {
+    if (ps.getDistinct() != null && (ps.getDistinct().getOnSelectItems() != null || ps.getDistinct().isUseUnique())) {
+      throw Types.unsupported("DISTINCT ON");
+    }
+    if (ps.getIntoTables() != null) {
+      throw Types.unsupported("SELECT INTO");
+    }
+    if (ps.getWindowDefinitions() != null) {
+      throw Types.unsupported("WINDOW");
+    }
+    Scope scope = new Scope();
+    Bound.FromNode from = null;
+    ExprBinder onBinder = new ExprBinder(scope, params, "JOIN conditions");
+    if (ps.getFromItem() != null) {
+      from = new Bound.Rel(addRelation(scope, ps.getFromItem()));
+      if (ps.getJoins() != null) {
+        for (Join j : ps.getJoins()) {
+          from = join(scope, onBinder, from, j);
+        }
+      }
+    }
+    ExprBinder binder = onBinder.in("WHERE");
+    List<Expr> where = ps.getWhere() == null ? List.of() : Exprs.conjuncts(binder.bindPredicate(ps.getWhere()));
+
+    // the select list, with * expanded (still JSqlParser expressions, or bound columns for *)
+    List<Object> items = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (SelectItem<?> item : ps.getSelectItems()) {
+      Expression e = item.getExpression();
+      if (e instanceof AllTableColumns atc) {
+        Bound.RangeEntry r = scope.entry(ExprBinder.identifier(atc.getTable().getName()));
+        expand(r, items, names);
+      } else if (e instanceof AllColumns ac) {
+        if (ac.getExceptColumns() != null || ac.getReplaceExpressions() != null) {
+          throw Types.unsupported("SELECT * EXCEPT / REPLACE");
+        }
+        if (scope.entries.isEmpty()) {
+          throw new DatabaseException(SqlState.SYNTAX_ERROR, "SELECT * with no tables specified is not valid");
+        }
+        scope.entries.forEach(r -> expand(r, items, names));
+      } else {
+        items.add(e);
+        names.add(item.getAlias() != null ? ExprBinder.identifier(item.getAlias().getName()) : outputName(e));
+      }
+    }
+
+    boolean aggregated = ps.getGroupBy() != null || ps.getHaving() != null;
+    for (Object i : items) {
+      aggregated |= i instanceof Expression x && ExprBinder.containsAggregate(x);
+    }
+    if (ps.getOrderByElements() != null) {
+      for (OrderByElement o : ps.getOrderByElements()) {
+        aggregated |= ExprBinder.containsAggregate(o.getExpression());
+      }
+    }
+
+    List<Expr> groupBy = new ArrayList<>();
+    ExprBinder.Grouping grouping = null;
+    ExprBinder targetBinder = binder.in("SELECT");
+    if (aggregated) {
+      if (ps.getGroupBy() != null) {
+        GroupByElement g = ps.getGroupBy();
+        if (g.getGroupingSets() != null && !g.getGroupingSets().isEmpty()) {
+          throw Types.unsupported("GROUPING SETS");
+        }
+        ExprBinder groupBinder = binder.in("GROUP BY");
+        for (Object o : g.getGroupByExpressionList()) {
+          Expression ge = (Expression) o;
+          Object item = null;
+          if (ge instanceof LongValue v) {
+            item = items.get(position(v, items.size()));
+          } else if (ge instanceof Column c && c.getTable() == null && !scope.resolves(ExprBinder.identifier(c.getColumnName()))
+              && names.contains(ExprBinder.identifier(c.getColumnName()))) {
+            item = items.get(names.indexOf(ExprBinder.identifier(c.getColumnName())));
+          }
+          Expr key = item == null ? groupBinder.bindSettled(ge) : item instanceof Expr x ? x : groupBinder.bindSettled((Expression) item);
+          if (!groupBy.contains(key)) {
+            groupBy.add(key);
+          }
+        }
+      }
+      grouping = new ExprBinder.Grouping(groupBy);
+      targetBinder = binder.aboveAgg(grouping, "SELECT");
+    }
+
+    List<Expr> targets = new ArrayList<>();
+    for (Object i : items) {
+      Expr t = i instanceof Expr x ? (aggregated ? aboveAggColumn(x, grouping, scope) : x) : targetBinder.bindSettled((Expression) i);
+      targets.add(t);
+    }
+    List<Expr> having = List.of();
+    if (ps.getHaving() != null) {
+      having = Exprs.conjuncts(binder.aboveAgg(grouping, "HAVING").bindPredicate(ps.getHaving()));
+    }
+    boolean distinct = ps.getDistinct() != null;
+    int visible = targets.size();
+    List<SortKey> order = new ArrayList<>();
+    if (ps.getOrderByElements() != null) {
+      ExprBinder orderBinder = aggregated ? binder.aboveAgg(grouping, "ORDER BY") : binder.in("ORDER BY");
+      for (OrderByElement o : ps.getOrderByElements()) {
+        Expression oe = o.getExpression();
+        int k = -1;
+        if (oe instanceof LongValue v) {
+          k = position(v, visible);
+        } else if (oe instanceof Column c && c.getTable() == null && names.contains(ExprBinder.identifier(c.getColumnName()))
+            && names.indexOf(ExprBinder.identifier(c.getColumnName())) == names.lastIndexOf(ExprBinder.identifier(c.getColumnName()))) {
+          k = names.indexOf(ExprBinder.identifier(c.getColumnName()));
+        } else {
+          Expr x = orderBinder.bindSettled(oe);
+          k = targets.indexOf(x);
+          if (k < 0) {
+            if (distinct) {
+              throw new DatabaseException(SqlCodes.INVALID_COLUMN_REFERENCE,
+                  "for SELECT DISTINCT, ORDER BY expressions must appear in select list");
+            }
+            targets.add(x);
+            k = targets.size() - 1;
+          }
+        }
+        order.add(sortKey(o, new Expr.Column(k, targets.get(k).type())));
+      }
+    }
+    return new Bound.Select(List.copyOf(scope.entries), from, where, aggregated, groupBy,
+        grouping == null ? List.of() : List.copyOf(grouping.aggregates), having, targets, names, visible, distinct, order,
+        limit(ps), offset(ps));
+  }
+
+  /** A column from * in an aggregated query: it must be a GROUP BY key. */
+  private static Expr aboveAggColumn(Expr column, ExprBinder.Grouping g, Scope scope) {
+    int k = g.keys.indexOf(column);
+    if (k < 0) {
+      throw new DatabaseException(SqlCodes.GROUPING_ERROR, "column \"" + scope.columnName(((Expr.Column) column).index())
+          + "\" must appear in the GROUP BY clause or be used in an aggregate function");
+    }
+    return new Expr.Column(k, column.type());
+  }
+
+  private static void expand(Bound.RangeEntry r, List<Object> items, List<String> names) {
+    for (int i = 0; i < r.width(); i++) {
+      SqlCatalog.Column c = r.table().columns().get(i);
+      items.add(new Expr.Column(r.offset() + i, c.type()));
+      names.add(c.name());
+    }
+  }
+
+  /** PostgreSQL's name for an unaliased output column. */
+  static String outputName(Expression e) {
+    if (e instanceof Column c) {
+      String n = ExprBinder.identifier(c.getColumnName());
+      return n.equals("true") || n.equals("false") ? "bool" : n;
+    }
+    if (e instanceof net.sf.jsqlparser.expression.Function f) {
+      return f.getName().toLowerCase(java.util.Locale.ROOT);
+    }
+    if (e instanceof net.sf.jsqlparser.expression.CastExpression c) {
+      return c.getLeftExpression() instanceof Column col ? outputName(col) : c.getColDataType().getDataType().toLowerCase(java.util.Locale.ROOT);
+    }
+    if (e instanceof net.sf.jsqlparser.expression.CaseExpression) {
+      return "case";
+    }
+    return "?column?";
+  }
+
+  private int addRelation(Scope scope, FromItem item) {
+    if (!(item instanceof Table t)) {
+      throw Types.unsupported(item instanceof ParenthesedSelect ? "subqueries in FROM"
+          : item instanceof net.sf.jsqlparser.expression.Function || item instanceof net.sf.jsqlparser.statement.select.TableFunction
+          ? "functions in FROM" : "this FROM item (" + item + ")");
+    }
+    if (t.getSchemaName() != null) {
+      throw Types.unsupported("schema-qualified names");
+    }
+    String name = ExprBinder.identifier(t.getName());
+    SqlCatalog.Table table = catalog.table(name).orElseThrow(() ->
+        new DatabaseException(SqlState.UNDEFINED_TABLE, "relation \"" + name + "\" does not exist"));
+    String alias = t.getAlias() == null ? name : ExprBinder.identifier(t.getAlias().getName());
+    if (t.getAlias() != null && t.getAlias().getAliasColumns() != null) {
+      throw Types.unsupported("column aliases in FROM");
+    }
+    scope.add(alias, table);
+    return scope.entries.size() - 1;
+  }
+
+  private Bound.FromNode join(Scope scope, ExprBinder onBinder, Bound.FromNode left, Join j) {
+    if (j.isNatural() || j.isApply() || j.isSemi() || j.isStraight() || j.isWindowJoin() || j.isAsOf()) {
+      throw Types.unsupported("this kind of join (" + j.toString().trim() + ")");
+    }
+    if (j.getUsingColumns() != null && !j.getUsingColumns().isEmpty()) {
+      throw Types.unsupported("JOIN ... USING");
+    }
+    JoinType type = j.isLeft() ? JoinType.LEFT : j.isRight() ? JoinType.RIGHT : j.isFull() ? JoinType.FULL : JoinType.INNER;
+    boolean hasOn = j.getOnExpressions() != null && !j.getOnExpressions().isEmpty();
+    if (!j.isSimple() && !j.isCross() && !hasOn) {
+      throw new DatabaseException(SqlState.SYNTAX_ERROR, "syntax error: JOIN needs an ON condition");
+    }
+    if ((j.isSimple() || j.isCross()) && hasOn) {
+      throw new DatabaseException(SqlState.SYNTAX_ERROR, "syntax error: CROSS JOIN takes no ON condition");
+    }
+    Bound.FromNode right = new Bound.Rel(addRelation(scope, j.getRightItem()));
+    List<Expr> on = new ArrayList<>();
+    if (hasOn) {
+      for (Expression e : j.getOnExpressions()) {
+        on.addAll(Exprs.conjuncts(onBinder.bindPredicate(e)));
+      }
+    }
+    return new Bound.Join(left, right, type, on);
+  }
+
+  private static long limit(Select s) {
+    if (s.getLimit() == null || s.getLimit().isLimitAll() || s.getLimit().isLimitNull()) {
+      return -1;
+    }
+    if (s.getLimit().getOffset() != null) {
+      throw Types.unsupported("LIMIT offset, count");
+    }
+    return constantCount(s.getLimit().getRowCount(), "LIMIT");
+  }
+
+  private static long offset(Select s) {
+    return s.getOffset() == null ? 0 : constantCount(s.getOffset().getOffset(), "OFFSET");
+  }
+
+  private static long constantCount(Expression e, String clause) {
+    if (e instanceof net.sf.jsqlparser.expression.NullValue) {
+      return clause.equals("LIMIT") ? -1 : 0;
+    }
+    if (!(e instanceof LongValue v)) {
+      throw Types.unsupported(clause + " with an expression that is not an integer constant");
+    }
+    if (v.getValue() < 0) {
+      throw new DatabaseException(clause.equals("LIMIT") ? "2201W" : "2201X", clause + " must not be negative");
+    }
+    return v.getValue();
+  }
+}
