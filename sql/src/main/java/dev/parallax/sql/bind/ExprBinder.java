@@ -281,6 +281,9 @@ final class ExprBinder {
       Expr r = bind(b.getRightExpression());
       return op.isComparison() ? compare(op, l, r) : arithmetic(op, l, r);
     }
+    if (e instanceof net.sf.jsqlparser.expression.AnalyticExpression) {
+      throw Types.unsupported("window functions");
+    }
     if (e instanceof net.sf.jsqlparser.statement.select.Select || e instanceof net.sf.jsqlparser.expression.operators.relational.ExistsExpression) {
       throw Types.unsupported("subqueries");
     }
@@ -592,7 +595,8 @@ final class ExprBinder {
     }
     ExprBinder args = plain("aggregate function calls cannot be nested");
     args.nestedAggregate = true;
-    if (f.isAllColumns()) {
+    List<Expression> raw = arguments(f);
+    if (f.isAllColumns() || (raw.size() == 1 && raw.get(0) instanceof net.sf.jsqlparser.statement.select.AllColumns)) {
       if (fn != AggFunction.COUNT) {
         throw new DatabaseException(SqlState.SYNTAX_ERROR, name + "(*) is not an aggregate");
       }

@@ -294,6 +294,9 @@ final class QueryBinder {
     if (e instanceof net.sf.jsqlparser.expression.CastExpression c) {
       return c.getLeftExpression() instanceof Column col ? outputName(col) : c.getColDataType().getDataType().toLowerCase(java.util.Locale.ROOT);
     }
+    if (e instanceof net.sf.jsqlparser.expression.BooleanValue) {
+      return "bool";
+    }
     if (e instanceof net.sf.jsqlparser.expression.CaseExpression) {
       return "case";
     }

@@ -310,7 +310,7 @@ public final class StatementBinder {
           throw Types.unsupported("DEFAULT");
         } else if (s.startsWith("check")) {
           throw Types.unsupported("CHECK constraints");
-        } else if (s.equals("references")) {
+        } else if (s.startsWith("references")) {
           throw Types.unsupported("foreign keys");
         } else if (s.equals("generated") || s.equals("collate")) {
           throw Types.unsupported(s.toUpperCase(Locale.ROOT));

@@ -31,6 +31,11 @@ public final class Types {
   public static ColumnType named(String name, List<String> args) {
     String n = name.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").trim();
     boolean hasArgs = args != null && !args.isEmpty();
+    int paren = n.indexOf('(');
+    if (paren >= 0) {
+      hasArgs = true; // "varchar (20)": the parser keeps the modifiers in the name
+      n = n.substring(0, paren).trim();
+    }
     switch (n) {
       case "integer", "int", "int4" -> {
         return noArgs(ColumnType.INTEGER, n, hasArgs);

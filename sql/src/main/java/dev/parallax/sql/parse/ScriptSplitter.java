@@ -91,6 +91,10 @@ public final class ScriptSplitter {
 
   private static void add(List<String> out, String stmt) {
     String s = stmt.strip();
+    while (s.startsWith("--")) { // leading comment lines belong to no statement
+      int nl = s.indexOf('\n');
+      s = nl < 0 ? "" : s.substring(nl + 1).strip();
+    }
     if (!s.isEmpty() && !onlyComments(s)) {
       out.add(s);
     }

@@ -86,7 +86,7 @@ final class CostModel {
   }
 
   static double joinRows(double outer, double inner, boolean equiJoin, double qualSelectivity) {
-    double r = equiJoin ? Math.max(outer, inner) : outer * inner;
+    double r = equiJoin ? outer * inner * EQ_SEL : outer * inner;
     return Math.max(1, r * qualSelectivity);
   }
 

@@ -1,0 +1,26 @@
+-- inner / left / right / full joins; hash join, nested loop, parameterised index scans
+CREATE TABLE a (id integer PRIMARY KEY, x text);
+CREATE TABLE b (id integer, a_id integer, y text);
+INSERT INTO a VALUES (1, 'a1'), (2, 'a2'), (3, 'a3');
+INSERT INTO b VALUES (10, 1, 'b10'), (11, 1, 'b11'), (12, 2, 'b12'), (13, NULL, 'b13'), (14, 9, 'b14');
+SELECT a.x, b.y FROM a JOIN b ON a.id = b.a_id ORDER BY b.y;
+SELECT a.x, b.y FROM a LEFT JOIN b ON a.id = b.a_id ORDER BY a.x, b.y;
+SELECT a.x, b.y FROM a RIGHT JOIN b ON a.id = b.a_id ORDER BY b.y;
+SELECT a.x, b.y FROM a FULL JOIN b ON a.id = b.a_id ORDER BY a.x, b.y;
+SELECT a.x, b.y FROM a, b WHERE a.id = b.a_id AND b.y <> 'b11' ORDER BY 2;
+SELECT a.x, b.y FROM a JOIN b ON a.id < b.a_id ORDER BY 1, 2;
+SELECT a.x, b.y FROM a LEFT JOIN b ON a.id = b.a_id AND b.y = 'b11' ORDER BY 1;
+SELECT a.x, b.y FROM a LEFT JOIN b ON a.id = b.a_id WHERE b.y IS NULL ORDER BY 1;
+SELECT count(*) FROM a CROSS JOIN b;
+SELECT a.x, count(b.id) FROM a LEFT JOIN b ON b.a_id = a.id GROUP BY a.x ORDER BY a.x;
+SELECT t1.x, t2.x FROM a t1 JOIN a t2 ON t1.id + 1 = t2.id ORDER BY 1;
+SELECT id FROM a JOIN b ON a.id = b.a_id;
+SELECT a.nope FROM a;
+SELECT c.x FROM a;
+SELECT * FROM a JOIN b ON a.id = b.a_id JOIN nosuch ON true;
+SELECT a.x FROM a FULL JOIN b ON a.id < b.a_id;
+SELECT * FROM a a JOIN b a ON true;
+SELECT a.x FROM a JOIN b USING (id);
+EXPLAIN SELECT a.x, b.y FROM a JOIN b ON a.id = b.a_id;
+EXPLAIN SELECT a.x, b.y FROM b JOIN a ON a.id = b.a_id WHERE b.y = 'b10';
+EXPLAIN SELECT a.x, b.y FROM a JOIN b ON a.id < b.a_id;
