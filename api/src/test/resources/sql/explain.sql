@@ -34,3 +34,8 @@ EXPLAIN UPDATE big SET s = 'y' WHERE id = 3;
 EXPLAIN ANALYZE DELETE FROM big WHERE id = 1000;
 SELECT count(*) FROM big;
 EXPLAIN VERBOSE SELECT 1;
+-- NULLs sort last in an index: a lower bound alone must not let them through
+INSERT INTO big VALUES (5000, 3, NULL, 'null h'), (5001, NULL, 1, 'null g');
+SELECT id FROM big WHERE g = 3 AND h > 60 ORDER BY id;
+SELECT id, g FROM big WHERE g >= 16 ORDER BY id DESC LIMIT 2;
+SELECT count(*) FROM big WHERE g IS NULL OR h IS NULL;

@@ -12,7 +12,8 @@ import java.util.List;
  * Access paths of one table: a Seq Scan with every qual as its filter, or an Index Scan on an
  * index whose leading columns the quals pin down — equality on the first k key columns, then
  * optionally a range ({@code <, <=, >, >=}, both ends or one) on column k+1 — with the rest as
- * its filter. Bound values must not read the table's columns: constants, parameters, or a
+ * its filter (except a lower bound with no upper one: NULLs sort last in the index, so that
+ * range would include them, and its qual stays in the filter too). Bound values must not read the table's columns: constants, parameters, or a
  * nested loop's outer values ({@link Expr.OuterParam}), which is how a parameterised inner index
  * scan is made. The cheapest by {@link CostModel} wins.
  *
@@ -89,6 +90,7 @@ final class AccessPaths {
     Expr hi = null;
     boolean loInc = true;
     boolean hiInc = true;
+    Expr loQual = null;
     if (k < index.columns().size()) {
       int col = index.columns().get(k);
       for (Expr q : quals) {
@@ -98,7 +100,7 @@ final class AccessPaths {
             if (v != null) {
               lo = v;
               loInc = op == BinaryOp.GE;
-              used.add(q);
+              loQual = q;
               break;
             }
           }
@@ -122,6 +124,11 @@ final class AccessPaths {
     if (eq.isEmpty() && lo == null && hi == null) {
       return null;
     }
+    if (loQual != null && hi != null) {
+      used.add(loQual);
+    }
+    // else a lower bound alone also lets the NULLs through (they sort after every value), so
+    // its qual stays in the filter
     List<Expr> lower = new ArrayList<>(eq);
     List<Expr> upper = new ArrayList<>(eq);
     if (lo != null) {
