@@ -17,8 +17,12 @@ import java.util.List;
 public final class Bound {
   private Bound() {}
 
-  /** A base table in FROM, under its alias; its columns are global numbers {@code offset ..}. */
-  public record RangeEntry(String alias, SqlCatalog.Table table, int offset) {
+  /**
+   * A FROM entry under its alias: a base table, or a subquery (a subquery in FROM or a WITH
+   * query), then {@code subquery} is set and {@code table} describes its output (no relation,
+   * no indexes). Its columns are global numbers {@code offset ..}.
+   */
+  public record RangeEntry(String alias, SqlCatalog.Table table, int offset, Query subquery) {
     public int width() {
       return table.columns().size();
     }

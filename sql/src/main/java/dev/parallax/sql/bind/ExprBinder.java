@@ -476,7 +476,7 @@ final class ExprBinder {
 
   private Expr inList(InExpression in) {
     if (!(in.getRightExpression() instanceof ExpressionList<?> list)) {
-      throw Types.unsupported("IN (subquery)");
+      throw Types.unsupported((in.isNot() ? "NOT IN" : "IN") + " (subquery) here (only as a condition ANDed to WHERE)");
     }
     Expr arg = bind(in.getLeftExpression());
     List<Expr> values = new ArrayList<>();

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import net.sf.jsqlparser.expression.Expression;
 import net.sf.jsqlparser.expression.LongValue;
+import net.sf.jsqlparser.expression.operators.relational.InExpression;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.select.AllColumns;
@@ -37,6 +38,10 @@ import net.sf.jsqlparser.statement.select.UnionOp;
 final class QueryBinder {
   private final SqlCatalog catalog;
   private final Params params;
+  /** The WITH queries in scope by name, each with the ones it can see itself (those before it). */
+  private java.util.Map<String, Cte> ctes = java.util.Map.of();
+
+  private record Cte(net.sf.jsqlparser.statement.select.WithItem<?> item, java.util.Map<String, Cte> visible) {}
 
   QueryBinder(SqlCatalog catalog, Params params) {
     this.catalog = catalog;
@@ -45,8 +50,28 @@ final class QueryBinder {
 
   Bound.Query query(Select s) {
     if (s.getWithItemsList() != null && !s.getWithItemsList().isEmpty()) {
-      throw Types.unsupported("WITH");
+      java.util.Map<String, Cte> outer = ctes;
+      java.util.Map<String, Cte> inner = new java.util.HashMap<>(outer);
+      for (net.sf.jsqlparser.statement.select.WithItem<?> w : s.getWithItemsList()) {
+        if (w.isRecursive()) {
+          throw Types.unsupported("WITH RECURSIVE");
+        }
+        if (w.getSelect() == null) {
+          throw Types.unsupported("data-modifying statements in WITH");
+        }
+        inner.put(ExprBinder.identifier(w.getAliasName()), new Cte(w, java.util.Map.copyOf(inner)));
+      }
+      ctes = inner;
+      try {
+        return queryBody(s);
+      } finally {
+        ctes = outer;
+      }
     }
+    return queryBody(s);
+  }
+
+  private Bound.Query queryBody(Select s) {
     if (s.getForMode() != null || s.getForUpdateTable() != null || s.getForClause() != null) {
       throw Types.unsupported("SELECT ... FOR UPDATE / SHARE");
     }
@@ -159,7 +184,21 @@ final class QueryBinder {
       }
     }
     ExprBinder binder = onBinder.in("WHERE");
-    List<Expr> where = ps.getWhere() == null ? List.of() : Exprs.conjuncts(binder.bindPredicate(ps.getWhere()));
+    List<Expr> where = new ArrayList<>();
+    List<Expr> semiKeys = new ArrayList<>();
+    List<Bound.Query> semiQueries = new ArrayList<>();
+    for (Expression c : conjuncts(ps.getWhere())) {
+      if (c instanceof InExpression in && in.getRightExpression() instanceof ParenthesedSelect sub && !in.isNot()) {
+        // x IN (subquery) as a conjunct of WHERE: a semi join with the subquery (planned below)
+        if (from == null) {
+          throw Types.unsupported("IN (subquery) without FROM");
+        }
+        semiKeys.add(binder.bind(in.getLeftExpression()));
+        semiQueries.add(uncorrelated(sub));
+      } else {
+        where.addAll(Exprs.conjuncts(binder.bindPredicate(c)));
+      }
+    }
 
     // the select list, with * expanded (still JSqlParser expressions, or bound columns for *)
     List<Object> items = new ArrayList<>();
@@ -176,13 +215,25 @@ final class QueryBinder {
         if (scope.entries.isEmpty()) {
           throw new DatabaseException(SqlState.SYNTAX_ERROR, "SELECT * with no tables specified is not valid");
         }
-        scope.entries.forEach(r -> expand(r, items, names));
+        scope.entries.stream().filter(r -> !r.alias().startsWith("\u0001")).forEach(r -> expand(r, items, names));
       } else {
         items.add(e);
         names.add(item.getAlias() != null ? ExprBinder.identifier(item.getAlias().getName()) : outputName(e));
       }
     }
 
+    for (int i = 0; i < semiQueries.size(); i++) {
+      Bound.Query q = semiQueries.get(i);
+      if (q.types().size() != 1) {
+        throw new DatabaseException(SqlState.SYNTAX_ERROR, "subquery has too many columns");
+      }
+      // names no query can write, so the entry is invisible to name resolution
+      int entry = addSubquery(scope, "\u0001in_subquery_" + (i + 1), q, List.of("\u0001in"));
+      Bound.RangeEntry e = scope.entries.get(entry);
+      Expr key = binder.compare(dev.parallax.executor.plan.BinaryOp.EQ, semiKeys.get(i),
+          new Expr.Column(e.offset(), q.types().get(0)));
+      from = new Bound.Join(from, new Bound.Rel(entry), JoinType.SEMI, List.of(key));
+    }
     boolean aggregated = ps.getGroupBy() != null || ps.getHaving() != null;
     for (Object i : items) {
       aggregated |= i instanceof Expression x && ExprBinder.containsAggregate(x);
@@ -303,23 +354,109 @@ final class QueryBinder {
     return "?column?";
   }
 
+  /** The AND-conjuncts of a WHERE clause, through parentheses. */
+  private static List<Expression> conjuncts(Expression e) {
+    List<Expression> out = new ArrayList<>();
+    if (e == null) {
+      return out;
+    }
+    if (e instanceof net.sf.jsqlparser.expression.operators.conditional.AndExpression a) {
+      out.addAll(conjuncts(a.getLeftExpression()));
+      out.addAll(conjuncts(a.getRightExpression()));
+    } else if (e instanceof net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList<?> p && p.size() == 1) {
+      out.addAll(conjuncts(p.get(0)));
+    } else {
+      out.add(e);
+    }
+    return out;
+  }
+
+  /** A subquery that names nothing of the query around it (correlated ones are not supported yet). */
+  private Bound.Query uncorrelated(ParenthesedSelect sub) {
+    try {
+      return query(sub);
+    } catch (DatabaseException e) {
+      if (SqlState.UNDEFINED_COLUMN.equals(e.sqlState()) || SqlState.UNDEFINED_TABLE.equals(e.sqlState())) {
+        throw new DatabaseException(SqlState.FEATURE_NOT_SUPPORTED, "feature not supported: correlated subqueries"
+            + " (or: " + e.getMessage() + ")");
+      }
+      throw e;
+    }
+  }
+
   private int addRelation(Scope scope, FromItem item) {
+    if (item instanceof net.sf.jsqlparser.statement.select.LateralSubSelect) {
+      throw Types.unsupported("LATERAL");
+    }
+    if (item instanceof ParenthesedSelect p) {
+      String alias = p.getAlias() == null ? "unnamed_subquery" : ExprBinder.identifier(p.getAlias().getName());
+      Bound.Query q = query(p.getSelect());
+      if (p.getOrderByElements() != null || p.getLimit() != null || p.getOffset() != null) {
+        q = new Bound.SetOp(q, null, true, q.names(), q.types(), outputOrder(p.getOrderByElements(), q.names(), q.types()),
+            limit(p), offset(p));
+      }
+      return addSubquery(scope, alias, q, aliasColumns(p.getAlias()));
+    }
     if (!(item instanceof Table t)) {
-      throw Types.unsupported(item instanceof ParenthesedSelect ? "subqueries in FROM"
-          : item instanceof net.sf.jsqlparser.expression.Function || item instanceof net.sf.jsqlparser.statement.select.TableFunction
+      throw Types.unsupported(item instanceof net.sf.jsqlparser.expression.Function
+          || item instanceof net.sf.jsqlparser.statement.select.TableFunction
           ? "functions in FROM" : "this FROM item (" + item + ")");
     }
     if (t.getSchemaName() != null) {
       throw Types.unsupported("schema-qualified names");
     }
     String name = ExprBinder.identifier(t.getName());
+    String alias = t.getAlias() == null ? name : ExprBinder.identifier(t.getAlias().getName());
+    Cte cte = ctes.get(name);
+    if (cte != null) {
+      java.util.Map<String, Cte> outer = ctes;
+      ctes = cte.visible();
+      Bound.Query q;
+      try {
+        q = query(cte.item().getSelect());
+      } finally {
+        ctes = outer;
+      }
+      List<String> names = null;
+      if (cte.item().getWithItemList() != null) {
+        names = cte.item().getWithItemList().stream().map(i -> ExprBinder.identifier(i.toString())).toList();
+      }
+      List<String> renamed = aliasColumns(t.getAlias());
+      return addSubquery(scope, alias, q, renamed != null ? renamed : names);
+    }
     SqlCatalog.Table table = catalog.table(name).orElseThrow(() ->
         new DatabaseException(SqlState.UNDEFINED_TABLE, "relation \"" + name + "\" does not exist"));
-    String alias = t.getAlias() == null ? name : ExprBinder.identifier(t.getAlias().getName());
     if (t.getAlias() != null && t.getAlias().getAliasColumns() != null) {
-      throw Types.unsupported("column aliases in FROM");
+      throw Types.unsupported("column aliases of a table in FROM");
     }
     scope.add(alias, table);
+    return scope.entries.size() - 1;
+  }
+
+  private static List<String> aliasColumns(net.sf.jsqlparser.expression.Alias alias) {
+    if (alias == null || alias.getAliasColumns() == null || alias.getAliasColumns().isEmpty()) {
+      return null;
+    }
+    return alias.getAliasColumns().stream().map(c -> ExprBinder.identifier(c.name)).toList();
+  }
+
+  /** A subquery as a FROM entry: its output columns (renamed by {@code names}, first ones first) as a table. */
+  private static int addSubquery(Scope scope, String alias, Bound.Query q, List<String> names) {
+    List<String> cols = new ArrayList<>(q.names());
+    if (names != null) {
+      if (names.size() > cols.size()) {
+        throw new DatabaseException(SqlState.SYNTAX_ERROR, "table \"" + alias + "\" has " + cols.size()
+            + " columns available but " + names.size() + " columns specified");
+      }
+      for (int i = 0; i < names.size(); i++) {
+        cols.set(i, names.get(i));
+      }
+    }
+    List<SqlCatalog.Column> columns = new ArrayList<>();
+    for (int i = 0; i < cols.size(); i++) {
+      columns.add(new SqlCatalog.Column(cols.get(i), q.types().get(i), false));
+    }
+    scope.add(alias, new SqlCatalog.Table(alias, -1, columns, List.of(), 1000), q);
     return scope.entries.size() - 1;
   }
 

@@ -16,12 +16,16 @@ final class Scope {
   private int width;
 
   Bound.RangeEntry add(String alias, dev.parallax.sql.SqlCatalog.Table table) {
+    return add(alias, table, null);
+  }
+
+  Bound.RangeEntry add(String alias, dev.parallax.sql.SqlCatalog.Table table, Bound.Query subquery) {
     for (Bound.RangeEntry e : entries) {
       if (e.alias().equals(alias)) {
         throw new DatabaseException(dev.parallax.sql.SqlCodes.DUPLICATE_ALIAS, "table name \"" + alias + "\" specified more than once");
       }
     }
-    Bound.RangeEntry e = new Bound.RangeEntry(alias, table, width);
+    Bound.RangeEntry e = new Bound.RangeEntry(alias, table, width, subquery);
     entries.add(e);
     width += e.width();
     return e;

@@ -81,6 +81,9 @@ final class JoinPlanner {
     if (type == JoinType.LEFT || type == JoinType.FULL) {
       outRows = Math.max(outRows, outer.plan().estimatedRows());
     }
+    if (type == JoinType.SEMI) {
+      outRows = Math.min(outRows, outer.plan().estimatedRows());
+    }
     if (type == JoinType.RIGHT || type == JoinType.FULL) {
       outRows = Math.max(outRows, inner.plan().estimatedRows());
     }
@@ -93,14 +96,15 @@ final class JoinPlanner {
       best = nodes.hashJoin(outer.plan(), inner.plan(), type, remap(outerKeys, outerPos), remap(innerKeys, innerPos),
           remap(others, joinedPos), mappedFilters, outRows, cost);
     }
-    if (innerTable != null && (type == JoinType.INNER || type == JoinType.LEFT) && !outerKeys.isEmpty()) {
+    boolean loop = type == JoinType.INNER || type == JoinType.LEFT || type == JoinType.SEMI;
+    if (innerTable != null && loop && !outerKeys.isEmpty()) {
       Plan p = parameterised(outer, innerTable, innerQuals, type, outerKeys, innerKeys, keyQuals, others, joinedPos,
           mappedFilters, outRows);
       if (p != null && (best == null || p.estimatedCost() < best.estimatedCost())) {
         best = p;
       }
     }
-    if (type == JoinType.INNER || type == JoinType.LEFT) {
+    if (loop) {
       Plan inner2 = nodes.material(inner.plan());
       double cost = CostModel.nestLoop(outer.plan().estimatedCost(), outer.plan().estimatedRows(), inner2.estimatedCost(),
           inner.plan().estimatedRows(), outRows, true);

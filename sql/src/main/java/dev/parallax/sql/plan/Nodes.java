@@ -90,6 +90,12 @@ final class Nodes {
     return new AppendPlan(nextId++, children, rows, cost);
   }
 
+  /** A subquery in FROM: its rows filtered by {@code quals} (over its output columns). */
+  SubqueryScanPlan subqueryScan(Plan child, List<Expr> quals) {
+    return new SubqueryScanPlan(nextId++, child, quals, null, Math.max(1, child.estimatedRows() * CostModel.selectivity(quals)),
+        child.estimatedCost() + child.estimatedRows() * quals.size() * CostModel.CPU_OPERATOR);
+  }
+
   SubqueryScanPlan project(Plan child, List<Expr> targets) {
     return new SubqueryScanPlan(nextId++, child, List.of(), targets, child.estimatedRows(),
         child.estimatedCost() + child.estimatedRows() * CostModel.CPU_OPERATOR);
@@ -125,6 +131,9 @@ final class Nodes {
     if (p instanceof HashJoinPlan h && h.targetList() == null) {
       return new HashJoinPlan(h.id(), h.outer(), h.inner(), h.type(), h.outerKeys(), h.innerKeys(), h.joinQuals(), h.quals(),
           targets, h.estimatedRows(), h.estimatedCost());
+    }
+    if (p instanceof SubqueryScanPlan q && q.targetList() == null) {
+      return new SubqueryScanPlan(q.id(), q.child(), q.quals(), targets, q.estimatedRows(), q.estimatedCost());
     }
     if (p instanceof AggPlan a && a.targetList() == null) {
       return new AggPlan(a.id(), a.child(), a.groupBy(), a.aggregates(), a.quals(), targets, a.estimatedRows(), a.estimatedCost());

@@ -132,7 +132,7 @@ public final class QueryPlanner {
     if (node instanceof Bound.Rel r) {
       Bound.RangeEntry e = s.range().get(r.range());
       List<Expr> local = JoinPlanner.remap(filters, JoinPlanner.tablePositions(e));
-      Plan scan = AccessPaths.best(nodes, e.table(), local);
+      Plan scan = e.subquery() != null ? nodes.subqueryScan(plan(e.subquery()), local) : AccessPaths.best(nodes, e.table(), local);
       List<Integer> layout = new ArrayList<>();
       for (int i = 0; i < e.width(); i++) {
         layout.add(e.offset() + i);
@@ -155,7 +155,7 @@ public final class QueryPlanner {
       Set<Integer> cols = Exprs.columns(q);
       boolean left = !cols.isEmpty() && leftCols.containsAll(cols);
       boolean right = !cols.isEmpty() && rightCols.containsAll(cols);
-      if (left && (type == JoinType.INNER || type == JoinType.LEFT)) {
+      if (left && (type == JoinType.INNER || type == JoinType.LEFT || type == JoinType.SEMI)) {
         toLeft.add(q);
       } else if (right && (type == JoinType.INNER || type == JoinType.RIGHT)) {
         toRight.add(q);
@@ -168,7 +168,7 @@ public final class QueryPlanner {
     if (type != JoinType.INNER) {
       for (Expr q : j.on()) {
         Set<Integer> cols = Exprs.columns(q);
-        if (type == JoinType.LEFT && !cols.isEmpty() && rightCols.containsAll(cols)) {
+        if ((type == JoinType.LEFT || type == JoinType.SEMI) && !cols.isEmpty() && rightCols.containsAll(cols)) {
           toRight.add(q);
         } else if (type == JoinType.RIGHT && !cols.isEmpty() && leftCols.containsAll(cols)) {
           toLeft.add(q);
