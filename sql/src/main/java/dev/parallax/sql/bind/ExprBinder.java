@@ -1,10 +1,8 @@
 package dev.parallax.sql.bind;
 
 import dev.parallax.executor.plan.AggCall;
-import dev.parallax.executor.plan.AggFunction;
 import dev.parallax.executor.plan.BinaryOp;
 import dev.parallax.executor.plan.Expr;
-import dev.parallax.executor.plan.ScalarFunction;
 import dev.parallax.mvcc.ColumnType;
 import dev.parallax.sql.SqlCodes;
 import dev.parallax.storage.DatabaseException;
@@ -110,7 +108,7 @@ final class ExprBinder {
     return new ExprBinder(scope, params, unknown, grouping, clauseName);
   }
 
-  private ExprBinder plain(String clauseName) {
+  ExprBinder plain(String clauseName) {
     return new ExprBinder(scope, params, unknown, null, clauseName);
   }
 
@@ -422,7 +420,7 @@ final class ExprBinder {
   }
 
   /** The two operands converted to one type (42883 if there is none). */
-  private Expr[] unify(Expr l, Expr r, String symbol) {
+  Expr[] unify(Expr l, Expr r, String symbol) {
     boolean lu = unknown.contains(l);
     boolean ru = unknown.contains(r);
     if (lu && ru) {
@@ -539,46 +537,15 @@ final class ExprBinder {
     return new Expr.Case(whens, otherwise == null ? null : coerce(otherwise, t, false, "CASE"));
   }
 
-  private List<Expression> arguments(Function f) {
-    List<Expression> out = new ArrayList<>();
-    if (f.getParameters() != null) {
-      for (Expression e : f.getParameters()) {
-        out.add(e);
-      }
-    }
-    return out;
-  }
+  boolean nestedAggregate;
 
-  private static final java.util.Map<String, AggFunction> AGGREGATES = java.util.Map.of("count", AggFunction.COUNT,
-      "sum", AggFunction.SUM, "avg", AggFunction.AVG, "min", AggFunction.MIN, "max", AggFunction.MAX,
-      "bool_and", AggFunction.BOOL_AND, "bool_or", AggFunction.BOOL_OR, "every", AggFunction.BOOL_AND,
-      "string_agg", AggFunction.STRING_AGG);
-
-  static boolean isAggregate(Expression e) {
-    return e instanceof Function f && f.getMultipartName().size() == 1
-        && AGGREGATES.containsKey(f.getName().toLowerCase(Locale.ROOT));
-  }
-
-  /** Whether an aggregate call appears anywhere in {@code e}. */
-  static boolean containsAggregate(Expression e) {
-    if (e == null) {
-      return false;
-    }
-    boolean[] found = new boolean[1];
-    e.accept(new net.sf.jsqlparser.util.deparser.ExpressionDeParser() {
-      @Override
-      public <S> StringBuilder visit(Function function, S context) {
-        if (isAggregate(function)) {
-          found[0] = true;
-        }
-        return super.visit(function, context);
-      }
-    }, null);
-    return found[0];
+  /** A function call (aggregates are handled by {@link #aggregateRef} above an Agg). */
+  private Expr function(Function f) {
+    return Functions.scalar(this, f, nestedAggregate, clause);
   }
 
   private Expr aggregateRef(Function f) {
-    AggCall call = aggregateCall(f);
+    AggCall call = Functions.aggregate(plain("aggregate function calls cannot be nested"), f);
     int k = grouping.aggregates.indexOf(call);
     if (k < 0) {
       grouping.aggregates.add(call);
@@ -587,103 +554,11 @@ final class ExprBinder {
     return new Expr.Column(grouping.keys.size() + k, call.resultType());
   }
 
-  private AggCall aggregateCall(Function f) {
-    String name = f.getName().toLowerCase(Locale.ROOT);
-    AggFunction fn = AGGREGATES.get(name);
-    if (f.getKeep() != null || f.getOrderByElements() != null || f.isIgnoreNulls() || f.getNullHandling() != null) {
-      throw Types.unsupported("this form of aggregate " + name);
-    }
-    ExprBinder args = plain("aggregate function calls cannot be nested");
-    args.nestedAggregate = true;
-    List<Expression> raw = arguments(f);
-    if (f.isAllColumns() || (raw.size() == 1 && raw.get(0) instanceof net.sf.jsqlparser.statement.select.AllColumns)) {
-      if (fn != AggFunction.COUNT) {
-        throw new DatabaseException(SqlState.SYNTAX_ERROR, name + "(*) is not an aggregate");
-      }
-      return AggCall.countStar();
-    }
-    List<Expression> a = arguments(f);
-    Expr filter = null;
-    if (fn == AggFunction.STRING_AGG) {
-      if (a.size() != 2 || !(a.get(1) instanceof StringValue d)) {
-        throw Types.unsupported("string_agg with a delimiter that is not a literal");
-      }
-      Expr arg = args.coerce(args.bind(a.get(0)), ColumnType.TEXT, false, "string_agg");
-      return new AggCall(fn, arg, filter, f.isDistinct(), d.getValue());
-    }
-    if (a.size() != 1) {
-      throw new DatabaseException(SqlState.UNDEFINED_FUNCTION, "function " + name + " with " + a.size()
-          + " arguments does not exist");
-    }
-    Expr arg = args.bindSettled(a.get(0));
-    if (arg.type() == ColumnType.TEXT && (fn == AggFunction.SUM || fn == AggFunction.AVG)) {
-      throw new DatabaseException(SqlState.UNDEFINED_FUNCTION, "function " + name + "(text) does not exist");
-    }
-    return new AggCall(fn, arg, filter, f.isDistinct(), null);
+  static boolean isAggregate(Expression e) {
+    return Functions.isAggregate(e);
   }
 
-  private boolean nestedAggregate;
-
-  private Expr function(Function f) {
-    String name = f.getName().toLowerCase(Locale.ROOT);
-    if (isAggregate(f)) {
-      if (nestedAggregate) {
-        throw new DatabaseException(SqlCodes.GROUPING_ERROR, "aggregate function calls cannot be nested");
-      }
-      throw new DatabaseException(SqlCodes.GROUPING_ERROR, "aggregate functions are not allowed in " + clause);
-    }
-    if (f.isDistinct() || f.isAllColumns()) {
-      throw new DatabaseException(SqlState.UNDEFINED_FUNCTION, "function " + name + " is not an aggregate");
-    }
-    List<Expr> args = new ArrayList<>();
-    for (Expression a : arguments(f)) {
-      args.add(bind(a));
-    }
-    switch (name) {
-      case "coalesce" -> {
-        ColumnType t = commonType(args, "COALESCE");
-        return new Expr.Coalesce(args.stream().map(x -> coerce(x, t, false, "COALESCE")).toList());
-      }
-      case "nullif" -> {
-        if (args.size() != 2) {
-          throw new DatabaseException(SqlState.UNDEFINED_FUNCTION, "function nullif with " + args.size() + " arguments does not exist");
-        }
-        Expr[] both = unify(args.get(0), args.get(1), "=");
-        return new Expr.NullIf(both[0], both[1]);
-      }
-      case "abs" -> {
-        return new Expr.Func(ScalarFunction.ABS, settleAll(args, ColumnType.NUMERIC));
-      }
-      case "length", "char_length" -> {
-        return new Expr.Func(ScalarFunction.LENGTH, settleAll(args, ColumnType.TEXT));
-      }
-      case "lower" -> {
-        return new Expr.Func(ScalarFunction.LOWER, settleAll(args, ColumnType.TEXT));
-      }
-      case "upper" -> {
-        return new Expr.Func(ScalarFunction.UPPER, settleAll(args, ColumnType.TEXT));
-      }
-      case "substring", "substr" -> {
-        List<Expr> typed = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-          typed.add(i == 0 ? coerce(args.get(0), ColumnType.TEXT, false, "substring") : coerce(args.get(i), ColumnType.INTEGER,
-              false, "substring"));
-        }
-        return new Expr.Func(ScalarFunction.SUBSTRING, typed);
-      }
-      case "now", "current_timestamp" -> {
-        return new Expr.Func(ScalarFunction.NOW, args);
-      }
-      case "random" -> {
-        return new Expr.Func(ScalarFunction.RANDOM, args);
-      }
-      default -> throw new DatabaseException(SqlState.UNDEFINED_FUNCTION, "function " + name + "("
-          + String.join(", ", args.stream().map(a -> unknown.contains(a) ? "unknown" : a.type().sqlName()).toList())
-          + ") does not exist");
-    }
-  }
-
-  private List<Expr> settleAll(List<Expr> args, ColumnType unknownAs) {
-    return args.stream().map(a -> unknown.contains(a) ? coerce(a, unknownAs, false, "argument") : a).toList();
+  static boolean containsAggregate(Expression e) {
+    return Functions.containsAggregate(e);
   }
 }
