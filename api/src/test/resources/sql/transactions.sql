@@ -57,3 +57,14 @@ LOCK TABLE nosuch;
 ROLLBACK;
 BEGIN ISOLATION LEVEL SNAPSHOT;
 COMMIT AND CHAIN;
+-- a statement that does not parse or bind also aborts the transaction
+BEGIN;
+SELECT * FROM nosuch;
+SELECT 1;
+ROLLBACK;
+BEGIN;
+SELEC 1;
+SELECT 1;
+ROLLBACK TO nosuch;
+COMMIT;
+SELECT count(*) FROM k;

@@ -185,6 +185,16 @@ public final class Session implements AutoCloseable {
     return db;
   }
 
+  /**
+   * A statement failed before it could start (it did not parse or bind): inside an explicit
+   * transaction that aborts the transaction, as any failed statement does in PostgreSQL.
+   */
+  void statementFailedEarly() {
+    if (explicit) {
+      failed = true;
+    }
+  }
+
   /** The explicit transaction, or null in autocommit (catalog lookups then see what is committed). */
   Transaction explicitTransaction() {
     return explicit ? tx : null;

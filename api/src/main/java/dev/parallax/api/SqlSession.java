@@ -44,7 +44,14 @@ final class SqlSession {
   }
 
   SqlResult execute(String sql, Object... params) {
-    return run(cache.get(sql, catalog()), params);
+    SqlStatement st;
+    try {
+      st = cache.get(sql, catalog());
+    } catch (DatabaseException e) {
+      session.statementFailedEarly();
+      throw e;
+    }
+    return run(st, params);
   }
 
   PreparedStatement prepare(String sql) {
@@ -57,7 +64,12 @@ final class SqlSession {
     SqlCatalog c = catalog();
     long version = c.version();
     if (version != p.version()) {
-      p.replan(SqlFrontEnd.compile(p.sql(), c), version);
+      try {
+        p.replan(SqlFrontEnd.compile(p.sql(), c), version);
+      } catch (DatabaseException e) {
+        session.statementFailedEarly();
+        throw e;
+      }
     }
     return run(p.compiled(), params);
   }
@@ -85,7 +97,13 @@ final class SqlSession {
   }
 
   private SqlResult query(SqlStatement.Query q, Object[] params) {
-    Object[] args = bind(q.paramTypes(), params);
+    Object[] args;
+    try {
+      args = bind(q.paramTypes(), params);
+    } catch (DatabaseException e) {
+      session.statementFailedEarly();
+      throw e;
+    }
     List<Object[]> rows = new ArrayList<>();
     long n = 0;
     try (QueryCursor c = session.run(q.plan(), args)) {
