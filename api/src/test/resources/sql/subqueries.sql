@@ -22,3 +22,15 @@ SELECT id FROM o WHERE id = 1 OR cust IN (SELECT name FROM c);
 WITH RECURSIVE r AS (SELECT 1) SELECT * FROM r;
 SELECT * FROM (SELECT 1 AS a, 2 AS b) s (x, y, z);
 SELECT name FROM c WHERE name IN (SELECT cust FROM o) ORDER BY 1;
+-- [NOT] EXISTS and IN with correlated references: pulled up into semi / anti joins
+SELECT id FROM o WHERE EXISTS (SELECT 1 FROM c WHERE c.name = o.cust AND c.city = 'rome') ORDER BY id;
+SELECT id FROM o WHERE NOT EXISTS (SELECT 1 FROM c WHERE c.name = o.cust) ORDER BY id;
+SELECT id FROM o WHERE cust IN (SELECT name FROM c WHERE c.city <> 'oslo' AND o.amount > 5) ORDER BY id;
+SELECT name FROM c WHERE NOT EXISTS (SELECT * FROM o WHERE o.cust = c.name AND o.amount > 15) ORDER BY 1;
+SELECT count(*) FROM o WHERE EXISTS (SELECT 1 FROM c);
+SELECT count(*) FROM o WHERE NOT EXISTS (SELECT 1 FROM c WHERE false);
+SELECT o.id FROM o WHERE EXISTS (SELECT 1 FROM c JOIN o o2 ON o2.cust = c.name WHERE o2.id = o.id + 2) ORDER BY 1;
+EXPLAIN SELECT id FROM o WHERE NOT EXISTS (SELECT 1 FROM c WHERE c.name = o.cust);
+SELECT id FROM o WHERE EXISTS (SELECT count(*) FROM c WHERE c.name = o.cust);
+SELECT id FROM o WHERE EXISTS (SELECT 1 FROM c JOIN o o2 ON o2.cust = o.cust);
+SELECT id FROM o WHERE NOT EXISTS (SELECT 1 FROM c WHERE c.name = o.cust AND o.amount > 15) ORDER BY id;

@@ -108,6 +108,35 @@ class SqlIndexDifferentialTest {
         }
         actual.sort(null);
         assertEquals(expected, actual, sql + "\n" + explain(s, sql));
+
+        // the same condition as [NOT] EXISTS and IN: semi and anti joins pulled up from the subquery
+        int below = filterRight ? bound * 25 : Integer.MAX_VALUE;
+        String cond = (equi ? "r.k = l.k" : "l.k < r.k") + (filterRight ? " AND r.id < " + below : "");
+        for (int form = 0; form < 3; form++) {
+          String sub = switch (form) {
+            case 0 -> "SELECT l.id FROM l WHERE EXISTS (SELECT 1 FROM r WHERE " + cond + ")";
+            case 1 -> "SELECT l.id FROM l WHERE NOT EXISTS (SELECT 1 FROM r WHERE " + cond + ")";
+            default -> "SELECT l.id FROM l WHERE l.k IN (SELECT r.k FROM r" + (filterRight ? " WHERE r.id < " + below : "") + ")";
+          };
+          List<String> want = new ArrayList<>();
+          for (Integer[] a : left) {
+            boolean any = false;
+            for (Integer[] b : right) {
+              boolean m = a[1] != null && b[1] != null && (form == 2 || equi ? a[1].equals(b[1]) : a[1] < b[1]) && b[0] < below;
+              any |= m;
+            }
+            if (any == (form != 1)) {
+              want.add(String.valueOf(a[0]));
+            }
+          }
+          want.sort(null);
+          List<String> got = new ArrayList<>();
+          for (Object[] row : s.execute(sub).rows()) {
+            got.add(String.valueOf(row[0]));
+          }
+          got.sort(null);
+          assertEquals(want, got, sub + "\n" + explain(s, sub));
+        }
       }
     }
   }

@@ -188,6 +188,11 @@ final class QueryBinder {
     List<Expr> semiKeys = new ArrayList<>();
     List<Bound.Query> semiQueries = new ArrayList<>();
     for (Expression c : conjuncts(ps.getWhere())) {
+      Bound.FromNode pulled = from == null ? null : pullUp(scope, binder, from, c);
+      if (pulled != null) {
+        from = pulled;
+        continue;
+      }
       if (c instanceof InExpression in && in.getRightExpression() instanceof ParenthesedSelect sub && !in.isNot()) {
         // x IN (subquery) as a conjunct of WHERE: a semi join with the subquery (planned below)
         if (from == null) {
@@ -212,10 +217,10 @@ final class QueryBinder {
         if (ac.getExceptColumns() != null || ac.getReplaceExpressions() != null) {
           throw Types.unsupported("SELECT * EXCEPT / REPLACE");
         }
-        if (scope.entries.isEmpty()) {
+        if (scope.visible().isEmpty()) {
           throw new DatabaseException(SqlState.SYNTAX_ERROR, "SELECT * with no tables specified is not valid");
         }
-        scope.entries.stream().filter(r -> !r.alias().startsWith("\u0001")).forEach(r -> expand(r, items, names));
+        scope.visible().stream().filter(r -> !r.alias().startsWith("\u0001")).forEach(r -> expand(r, items, names));
       } else {
         items.add(e);
         names.add(item.getAlias() != null ? ExprBinder.identifier(item.getAlias().getName()) : outputName(e));
@@ -352,6 +357,104 @@ final class QueryBinder {
       return "case";
     }
     return "?column?";
+  }
+
+  /**
+   * {@code [NOT] EXISTS (sub)} or {@code x IN (sub)}, ANDed to WHERE, where {@code sub} is a plain
+   * SELECT ... FROM ... [WHERE ...] (no grouping, aggregates, DISTINCT or LIMIT), possibly naming
+   * columns of this query: pulled up into a semi (anti for NOT EXISTS) join of {@code from} with
+   * the subquery's FROM, its WHERE (and the IN equality) as the join's conditions. The subquery's
+   * entries join this query's range table hidden from names. Returns the new FROM tree, or null
+   * when {@code c} is not such a condition.
+   */
+  private Bound.FromNode pullUp(Scope scope, ExprBinder binder, Bound.FromNode from, Expression c) {
+    boolean anti = false;
+    Expression inner = c;
+    if (c instanceof net.sf.jsqlparser.expression.NotExpression n) {
+      inner = n.getExpression();
+      while (inner instanceof net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList<?> p && p.size() == 1) {
+        inner = p.get(0);
+      }
+      if (!(inner instanceof net.sf.jsqlparser.expression.operators.relational.ExistsExpression)) {
+        return null;
+      }
+      anti = true;
+    }
+    Select sub;
+    Expression inLeft = null;
+    if (inner instanceof net.sf.jsqlparser.expression.operators.relational.ExistsExpression ex) {
+      if (!(ex.getRightExpression() instanceof Select sel)) {
+        return null;
+      }
+      anti ^= ex.isNot();
+      sub = sel;
+    } else if (inner instanceof InExpression in && !in.isNot() && in.getRightExpression() instanceof ParenthesedSelect p) {
+      sub = p;
+      inLeft = in.getLeftExpression();
+    } else {
+      return null;
+    }
+    while (sub instanceof ParenthesedSelect p && p.getLimit() == null && p.getOffset() == null) {
+      sub = p.getSelect();
+    }
+    if (!(sub instanceof PlainSelect ps) || !simple(ps) || (inLeft != null && ps.getSelectItems().size() != 1)) {
+      return null;
+    }
+    Scope local = new Scope(scope);
+    ExprBinder onBinder = new ExprBinder(local, params, "JOIN conditions");
+    Bound.FromNode subFrom = new Bound.Rel(addRelation(local, ps.getFromItem()));
+    if (ps.getJoins() != null) {
+      for (Join j : ps.getJoins()) {
+        subFrom = join(local, onBinder, subFrom, j);
+      }
+    }
+    if (local.correlated()) {
+      throw Types.unsupported("subqueries whose FROM clause names the query around them");
+    }
+    List<Expr> on = new ArrayList<>();
+    ExprBinder where = onBinder.in("WHERE");
+    if (ps.getWhere() != null) {
+      on.addAll(Exprs.conjuncts(where.bindPredicate(ps.getWhere())));
+    }
+    if (inLeft != null) {
+      Expression item = ps.getSelectItems().get(0).getExpression();
+      if (item instanceof AllColumns || item instanceof AllTableColumns) {
+        if (local.visible().size() != 1 || local.visible().get(0).width() != 1) {
+          throw new DatabaseException(SqlState.SYNTAX_ERROR, "subquery has too many columns");
+        }
+        item = new Column(local.visible().get(0).table().columns().get(0).name());
+      }
+      Expr value = where.in("SELECT").bindSettled(item);
+      on.add(binder.compare(dev.parallax.executor.plan.BinaryOp.EQ, binder.bind(inLeft), value));
+    }
+    int base = scope.entries.size();
+    for (Bound.RangeEntry e : local.entries) {
+      scope.addHidden(e);
+    }
+    return new Bound.Join(from, shift(subFrom, base), anti ? JoinType.ANTI : JoinType.SEMI, on);
+  }
+
+  private static boolean simple(PlainSelect ps) {
+    if (ps.getFromItem() == null || ps.getGroupBy() != null || ps.getHaving() != null || ps.getDistinct() != null
+        || ps.getLimit() != null || ps.getOffset() != null || ps.getFetch() != null || ps.getForMode() != null
+        || (ps.getWithItemsList() != null && !ps.getWithItemsList().isEmpty()) || ps.getWindowDefinitions() != null) {
+      return false;
+    }
+    for (SelectItem<?> i : ps.getSelectItems()) {
+      if (ExprBinder.containsAggregate(i.getExpression())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A subquery's join tree with its range indexes moved by {@code base} (its entries' place in this query). */
+  private static Bound.FromNode shift(Bound.FromNode n, int base) {
+    if (n instanceof Bound.Rel r) {
+      return new Bound.Rel(r.range() + base);
+    }
+    Bound.Join j = (Bound.Join) n;
+    return new Bound.Join(shift(j.left(), base), shift(j.right(), base), j.type(), j.on());
   }
 
   /** The AND-conjuncts of a WHERE clause, through parentheses. */

@@ -1,28 +1,50 @@
 package dev.parallax.sql.bind;
 
 import dev.parallax.executor.plan.Expr;
+import dev.parallax.sql.SqlCodes;
 import dev.parallax.storage.DatabaseException;
 import dev.parallax.storage.SqlState;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The relations a query's expressions can name: FROM entries in order, each with its alias.
- * Resolves {@code col} (unique among all entries: 42702 if in several, 42703 if in none) and
+ * Resolves {@code col} (unique among the entries: 42702 if in several, 42703 if in none) and
  * {@code alias.col} (42P01 if no entry has the alias) to global column numbers.
+ *
+ * <p>A subquery's scope has the query around it as {@code parent}: a name not found locally is
+ * looked up there (a correlated reference), and the subquery's columns are numbered after the
+ * parent's, so both live in one numbering. Entries pulled up from a subquery into this query
+ * (a semi or anti join) are {@code hidden}: they are in the range table but no name reaches them.
  */
 final class Scope {
   final List<Bound.RangeEntry> entries = new ArrayList<>();
+  private final Set<Integer> hidden = new HashSet<>();
+  private final Scope parent;
   private int width;
+  /** Whether a name resolved in the parent scope. */
+  private boolean correlated;
+
+  Scope() {
+    this(null);
+  }
+
+  /** A subquery's scope inside {@code parent}: its columns are numbered after the parent's. */
+  Scope(Scope parent) {
+    this.parent = parent;
+    this.width = parent == null ? 0 : parent.width;
+  }
 
   Bound.RangeEntry add(String alias, dev.parallax.sql.SqlCatalog.Table table) {
     return add(alias, table, null);
   }
 
   Bound.RangeEntry add(String alias, dev.parallax.sql.SqlCatalog.Table table, Bound.Query subquery) {
-    for (Bound.RangeEntry e : entries) {
-      if (e.alias().equals(alias)) {
-        throw new DatabaseException(dev.parallax.sql.SqlCodes.DUPLICATE_ALIAS, "table name \"" + alias + "\" specified more than once");
+    for (int i = 0; i < entries.size(); i++) {
+      if (!hidden.contains(i) && entries.get(i).alias().equals(alias)) {
+        throw new DatabaseException(SqlCodes.DUPLICATE_ALIAS, "table name \"" + alias + "\" specified more than once");
       }
     }
     Bound.RangeEntry e = new Bound.RangeEntry(alias, table, width, subquery);
@@ -31,21 +53,61 @@ final class Scope {
     return e;
   }
 
+  /** Adds an entry of a subquery pulled up into this query; returns its index in the range table. */
+  int addHidden(Bound.RangeEntry e) {
+    if (e.offset() != width) {
+      throw new IllegalStateException("pulled-up entry at column " + e.offset() + ", expected " + width);
+    }
+    entries.add(e);
+    hidden.add(entries.size() - 1);
+    width += e.width();
+    return entries.size() - 1;
+  }
+
+  /** The entries names can reach (FROM entries, not pulled-up ones), in order. */
+  List<Bound.RangeEntry> visible() {
+    List<Bound.RangeEntry> out = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      if (!hidden.contains(i)) {
+        out.add(entries.get(i));
+      }
+    }
+    return out;
+  }
+
+  boolean correlated() {
+    return correlated;
+  }
+
   int width() {
     return width;
   }
 
   Bound.RangeEntry entry(String alias) {
-    for (Bound.RangeEntry e : entries) {
+    for (Bound.RangeEntry e : visible()) {
       if (e.alias().equals(alias)) {
         return e;
       }
     }
+    if (parent != null) {
+      Bound.RangeEntry e = parent.entry(alias);
+      correlated = true;
+      return e;
+    }
     throw new DatabaseException(SqlState.UNDEFINED_TABLE, "missing FROM-clause entry for table \"" + alias + "\"");
+  }
+
+  private boolean hasAlias(String alias) {
+    return visible().stream().anyMatch(e -> e.alias().equals(alias));
   }
 
   Expr.Column column(String qualifier, String name) {
     if (qualifier != null) {
+      if (!hasAlias(qualifier) && parent != null) {
+        Expr.Column c = parent.column(qualifier, name);
+        correlated = true;
+        return c;
+      }
       Bound.RangeEntry e = entry(qualifier);
       int i = e.table().columnIndex(name);
       if (i < 0) {
@@ -54,14 +116,19 @@ final class Scope {
       return new Expr.Column(e.offset() + i, e.table().columns().get(i).type());
     }
     Expr.Column found = null;
-    for (Bound.RangeEntry e : entries) {
+    for (Bound.RangeEntry e : visible()) {
       int i = e.table().columnIndex(name);
       if (i >= 0) {
         if (found != null) {
-          throw new DatabaseException(dev.parallax.sql.SqlCodes.AMBIGUOUS_COLUMN, "column reference \"" + name + "\" is ambiguous");
+          throw new DatabaseException(SqlCodes.AMBIGUOUS_COLUMN, "column reference \"" + name + "\" is ambiguous");
         }
         found = new Expr.Column(e.offset() + i, e.table().columns().get(i).type());
       }
+    }
+    if (found == null && parent != null) {
+      Expr.Column c = parent.column(null, name);
+      correlated = true;
+      return c;
     }
     if (found == null) {
       throw new DatabaseException(SqlState.UNDEFINED_COLUMN, "column \"" + name + "\" does not exist");
@@ -69,10 +136,10 @@ final class Scope {
     return found;
   }
 
-  /** Whether {@code name} resolves to exactly one column here. */
+  /** Whether {@code name} resolves to exactly one column here (not counting the parent). */
   boolean resolves(String name) {
     int n = 0;
-    for (Bound.RangeEntry e : entries) {
+    for (Bound.RangeEntry e : visible()) {
       if (e.table().columnIndex(name) >= 0) {
         n++;
       }
@@ -87,6 +154,6 @@ final class Scope {
         return e.table().columns().get(g - e.offset()).name();
       }
     }
-    return "?column?";
+    return parent != null ? parent.columnName(g) : "?column?";
   }
 }

@@ -81,8 +81,8 @@ final class JoinPlanner {
     if (type == JoinType.LEFT || type == JoinType.FULL) {
       outRows = Math.max(outRows, outer.plan().estimatedRows());
     }
-    if (type == JoinType.SEMI) {
-      outRows = Math.min(outRows, outer.plan().estimatedRows());
+    if (type == JoinType.SEMI || type == JoinType.ANTI) {
+      outRows = Math.max(1, Math.min(outRows, outer.plan().estimatedRows()) * (type == JoinType.ANTI ? 0.5 : 1));
     }
     if (type == JoinType.RIGHT || type == JoinType.FULL) {
       outRows = Math.max(outRows, inner.plan().estimatedRows());
@@ -96,7 +96,7 @@ final class JoinPlanner {
       best = nodes.hashJoin(outer.plan(), inner.plan(), type, remap(outerKeys, outerPos), remap(innerKeys, innerPos),
           remap(others, joinedPos), mappedFilters, outRows, cost);
     }
-    boolean loop = type == JoinType.INNER || type == JoinType.LEFT || type == JoinType.SEMI;
+    boolean loop = type == JoinType.INNER || type == JoinType.LEFT || type == JoinType.SEMI || type == JoinType.ANTI;
     if (innerTable != null && loop && !outerKeys.isEmpty()) {
       Plan p = parameterised(outer, innerTable, innerQuals, type, outerKeys, innerKeys, keyQuals, others, joinedPos,
           mappedFilters, outRows);

@@ -155,7 +155,7 @@ public final class QueryPlanner {
       Set<Integer> cols = Exprs.columns(q);
       boolean left = !cols.isEmpty() && leftCols.containsAll(cols);
       boolean right = !cols.isEmpty() && rightCols.containsAll(cols);
-      if (left && (type == JoinType.INNER || type == JoinType.LEFT || type == JoinType.SEMI)) {
+      if (left && (type == JoinType.INNER || type == JoinType.LEFT || type == JoinType.SEMI || type == JoinType.ANTI)) {
         toLeft.add(q);
       } else if (right && (type == JoinType.INNER || type == JoinType.RIGHT)) {
         toRight.add(q);
@@ -168,7 +168,8 @@ public final class QueryPlanner {
     if (type != JoinType.INNER) {
       for (Expr q : j.on()) {
         Set<Integer> cols = Exprs.columns(q);
-        if ((type == JoinType.LEFT || type == JoinType.SEMI) && !cols.isEmpty() && rightCols.containsAll(cols)) {
+        if ((type == JoinType.LEFT || type == JoinType.SEMI || type == JoinType.ANTI) && !cols.isEmpty()
+            && rightCols.containsAll(cols)) {
           toRight.add(q);
         } else if (type == JoinType.RIGHT && !cols.isEmpty() && leftCols.containsAll(cols)) {
           toLeft.add(q);
