@@ -41,7 +41,7 @@ public final class Bound {
   }
 
   /** A query: a SELECT or a set operation; both have output names and types, ORDER BY and LIMIT. */
-  public sealed interface Query permits Select, SetOp {
+  public sealed interface Query permits Select, SetOp, Values {
     List<String> names();
 
     List<ColumnType> types();
@@ -65,6 +65,9 @@ public final class Bound {
   /** {@code left UNION [ALL] right} (column types already made equal), then ORDER BY / LIMIT over its output. */
   public record SetOp(Query left, Query right, boolean all, List<String> names, List<ColumnType> types,
       List<SortKey> orderBy, long limit, long offset) implements Query {}
+
+  /** Rows computed at bind time ({@code generate_series} over constants). */
+  public record Values(List<Object[]> rows, List<String> names, List<ColumnType> types) implements Query {}
 
   /**
    * INSERT: either {@code values} (rows of expressions without columns, already in the table's

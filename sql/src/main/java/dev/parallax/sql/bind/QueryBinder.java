@@ -500,10 +500,13 @@ final class QueryBinder {
       }
       return addSubquery(scope, alias, q, aliasColumns(p.getAlias()));
     }
+    if (item instanceof net.sf.jsqlparser.statement.select.TableFunction tf) {
+      return addSubquery(scope, tf.getAlias() == null ? "generate_series" : ExprBinder.identifier(tf.getAlias().getName()),
+          generateSeries(tf), aliasColumns(tf.getAlias()) != null ? aliasColumns(tf.getAlias())
+          : tf.getAlias() != null ? List.of(ExprBinder.identifier(tf.getAlias().getName())) : null);
+    }
     if (!(item instanceof Table t)) {
-      throw Types.unsupported(item instanceof net.sf.jsqlparser.expression.Function
-          || item instanceof net.sf.jsqlparser.statement.select.TableFunction
-          ? "functions in FROM" : "this FROM item (" + item + ")");
+      throw Types.unsupported("this FROM item (" + item + ")");
     }
     if (t.getSchemaName() != null) {
       throw Types.unsupported("schema-qualified names");
@@ -534,6 +537,73 @@ final class QueryBinder {
     }
     scope.add(alias, table);
     return scope.entries.size() - 1;
+  }
+
+  /** Rows the series makes at most (they are kept in the plan). */
+  static final int MAX_SERIES = 1_000_000;
+
+  /**
+   * {@code generate_series(start, stop [, step])} over integer or bigint constants: its rows,
+   * computed now (a Values Scan). Parameters or columns as arguments are not supported yet.
+   */
+  private Bound.Query generateSeries(net.sf.jsqlparser.statement.select.TableFunction tf) {
+    net.sf.jsqlparser.expression.Function f = tf.getFunction();
+    String name = f.getName().toLowerCase(java.util.Locale.ROOT);
+    if (!name.equals("generate_series")) {
+      throw Types.unsupported("function " + name + " in FROM");
+    }
+    List<Expression> raw = f.getParameters() == null ? List.of() : new ArrayList<>(f.getParameters());
+    if (raw.size() < 2 || raw.size() > 3) {
+      throw new DatabaseException(SqlState.UNDEFINED_FUNCTION, "function generate_series with " + raw.size()
+          + " arguments does not exist");
+    }
+    ExprBinder b = new ExprBinder(new Scope(), params, "functions in FROM");
+    List<Expr> args = new ArrayList<>();
+    for (Expression e : raw) {
+      Expr x = b.bind(e);
+      if (!Exprs.isColumnFree(x) || containsParam(x)) {
+        throw Types.unsupported("generate_series with arguments that are not constants");
+      }
+      args.add(x);
+    }
+    ColumnType t = b.commonType(args, "generate_series");
+    if (t != ColumnType.INTEGER && t != ColumnType.BIGINT) {
+      throw Types.unsupported("generate_series over " + t.sqlName());
+    }
+    long[] v = new long[3];
+    v[2] = 1;
+    for (int i = 0; i < args.size(); i++) {
+      Object c = Types.fold(b.coerce(args.get(i), ColumnType.BIGINT, false, "generate_series")).value();
+      if (c == null) {
+        return new Bound.Values(List.of(), List.of("generate_series"), List.of(t));
+      }
+      v[i] = (Long) c;
+    }
+    if (v[2] == 0) {
+      throw new DatabaseException(SqlState.INVALID_PARAMETER_VALUE, "step size cannot equal zero");
+    }
+    List<Object[]> rows = new ArrayList<>();
+    for (long x = v[0]; v[2] > 0 ? x <= v[1] : x >= v[1]; x += v[2]) {
+      if (rows.size() == MAX_SERIES) {
+        throw Types.unsupported("generate_series of more than " + MAX_SERIES + " rows");
+      }
+      rows.add(new Object[] {t == ColumnType.INTEGER ? (Object) (int) x : (Object) x});
+      if ((v[2] > 0 && x > Long.MAX_VALUE - v[2]) || (v[2] < 0 && x < Long.MIN_VALUE - v[2])) {
+        break;
+      }
+    }
+    return new Bound.Values(rows, List.of("generate_series"), List.of(t));
+  }
+
+  private static boolean containsParam(Expr e) {
+    boolean[] found = new boolean[1];
+    Exprs.rewrite(e, x -> {
+      if (x instanceof Expr.Param) {
+        found[0] = true;
+      }
+      return x;
+    });
+    return found[0];
   }
 
   private static List<String> aliasColumns(net.sf.jsqlparser.expression.Alias alias) {

@@ -41,8 +41,8 @@ final class Nodes {
   }
 
   ValuesPlan values(List<ColumnType> types, List<Object[]> rows, List<Expr> quals, List<Expr> targets) {
-    return new ValuesPlan(nextId++, types, rows, quals, targets, Math.max(quals.isEmpty() ? 0 : 1, rows.size()),
-        rows.size() * CostModel.CPU_TUPLE);
+    double n = quals.isEmpty() ? rows.size() : Math.max(1, rows.size() * CostModel.selectivity(quals));
+    return new ValuesPlan(nextId++, types, rows, quals, targets, n, rows.size() * CostModel.CPU_TUPLE);
   }
 
   NestLoopPlan nestLoop(Plan outer, Plan inner, JoinType type, List<Expr> joinQuals, List<NestLoopPlan.NestParam> params,

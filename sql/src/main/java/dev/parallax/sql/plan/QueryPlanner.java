@@ -39,6 +39,9 @@ public final class QueryPlanner {
     if (q instanceof Bound.Select s) {
       return planSelect(s);
     }
+    if (q instanceof Bound.Values v) {
+      return nodes.values(v.types(), v.rows(), List.of(), null);
+    }
     return planSetOp((Bound.SetOp) q);
   }
 
@@ -132,7 +135,8 @@ public final class QueryPlanner {
     if (node instanceof Bound.Rel r) {
       Bound.RangeEntry e = s.range().get(r.range());
       List<Expr> local = JoinPlanner.remap(filters, JoinPlanner.tablePositions(e));
-      Plan scan = e.subquery() != null ? nodes.subqueryScan(plan(e.subquery()), local) : AccessPaths.best(nodes, e.table(), local);
+      Plan scan = e.subquery() instanceof Bound.Values v ? nodes.values(v.types(), v.rows(), local, null)
+          : e.subquery() != null ? nodes.subqueryScan(plan(e.subquery()), local) : AccessPaths.best(nodes, e.table(), local);
       List<Integer> layout = new ArrayList<>();
       for (int i = 0; i < e.width(); i++) {
         layout.add(e.offset() + i);
@@ -181,7 +185,16 @@ public final class QueryPlanner {
     JoinPlanner.Rel left = planFrom(s, j.left(), toLeft);
     JoinPlanner.Rel right = planFrom(s, j.right(), toRight);
     Bound.RangeEntry innerTable = j.right() instanceof Bound.Rel r ? s.range().get(r.range()) : null;
-    return joins.join(left, right, innerTable, toRight, type, joinQuals, above);
+    JoinPlanner.Rel best = joins.join(left, right, innerTable, toRight, type, joinQuals, above);
+    if (type == JoinType.INNER && j.left() instanceof Bound.Rel l) {
+      // the two sides the other way round, so a base table on the left can be the inner side of a
+      // parameterised nested loop (the seed of the join-order search: two relations)
+      JoinPlanner.Rel swapped = joins.join(right, left, s.range().get(l.range()), toLeft, type, joinQuals, above);
+      if (swapped.plan().estimatedCost() < best.plan().estimatedCost()) {
+        best = swapped;
+      }
+    }
+    return best;
   }
 
   private static Set<Integer> columnsOf(Bound.Select s, Bound.FromNode node) {
