@@ -49,7 +49,7 @@ public final class ResultPrinter {
           .append(' ');
       rule.append(c == 0 ? "" : "+").append("-".repeat(width[c] + 2));
     }
-    out.append(stripEnd(header.toString(), cols)).append('\n').append(rule).append('\n');
+    out.append(header).append('\n').append(rule).append('\n');
     for (String[] row : cells) {
       StringBuilder line = new StringBuilder();
       for (int c = 0; c < cols; c++) {
@@ -58,23 +58,11 @@ public final class ResultPrinter {
         boolean right = numeric(types.get(c));
         line.append(c == 0 ? " " : " | ").append(right ? pad + v : v + (c == cols - 1 ? "" : pad));
       }
-      out.append(stripEnd(line.toString(), 0)).append('\n');
+      out.append(line).append('\n'); // as psql: the last column unpadded, so a NULL there leaves "| " (or " ")
     }
     int n = cells.length;
     out.append('(').append(n).append(n == 1 ? " row)" : " rows)").append('\n');
     return out.toString();
-  }
-
-  /** psql keeps the header's trailing space; data lines end at their last character. */
-  private static String stripEnd(String s, int keep) {
-    if (keep > 0) {
-      return s;
-    }
-    int end = s.length();
-    while (end > 0 && s.charAt(end - 1) == ' ') {
-      end--;
-    }
-    return s.substring(0, end);
   }
 
   private static boolean numeric(ColumnType t) {
