@@ -20,7 +20,6 @@ SELECT c.x FROM a;
 SELECT * FROM a JOIN b ON a.id = b.a_id JOIN nosuch ON true;
 SELECT a.x FROM a FULL JOIN b ON a.id < b.a_id;
 SELECT * FROM a a JOIN b a ON true;
-SELECT a.x FROM a JOIN b USING (id);
 EXPLAIN SELECT a.x, b.y FROM a JOIN b ON a.id = b.a_id;
 EXPLAIN SELECT a.x, b.y FROM b JOIN a ON a.id = b.a_id WHERE b.y = 'b10';
 EXPLAIN SELECT a.x, b.y FROM a JOIN b ON a.id < b.a_id;
@@ -32,3 +31,19 @@ SELECT a.x, b.y, c.z FROM a LEFT JOIN b ON a.id = b.a_id LEFT JOIN c ON c.b_id =
 SELECT b.y, a.x FROM b LEFT JOIN a ON a.id = b.a_id AND a.x <> 'a2' ORDER BY 1;
 EXPLAIN SELECT b.y, a.x FROM b LEFT JOIN a ON a.id = b.a_id AND a.x <> 'a2';
 SELECT a.x, c.z FROM a, b, c WHERE a.id = b.a_id AND b.id = c.b_id AND c.z LIKE '%b' ORDER BY 1;
+-- JOIN ... USING and NATURAL JOIN merge the joined columns
+CREATE TABLE p (k integer, pv text);
+CREATE TABLE q (k integer, qv text);
+INSERT INTO p VALUES (1, 'p1'), (2, 'p2'), (NULL, 'pn');
+INSERT INTO q VALUES (2, 'q2'), (3, 'q3'), (NULL, 'qn');
+SELECT * FROM p JOIN q USING (k) ORDER BY k;
+SELECT * FROM p LEFT JOIN q USING (k) ORDER BY pv;
+SELECT * FROM p RIGHT JOIN q USING (k) ORDER BY qv;
+SELECT k, pv, qv FROM p FULL JOIN q USING (k) ORDER BY k, pv, qv;
+SELECT k, p.k, q.k FROM p FULL JOIN q USING (k) WHERE k = 3;
+SELECT * FROM p NATURAL JOIN q;
+SELECT * FROM p JOIN q USING (k) JOIN b ON b.a_id = k;
+SELECT * FROM a JOIN b USING (id);
+SELECT * FROM p JOIN q USING (nope);
+SELECT * FROM p JOIN q USING (pv);
+SELECT k FROM p JOIN q USING (k) JOIN p p2 ON true;

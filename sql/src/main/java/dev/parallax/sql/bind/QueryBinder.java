@@ -175,11 +175,14 @@ final class QueryBinder {
     Scope scope = new Scope();
     Bound.FromNode from = null;
     ExprBinder onBinder = new ExprBinder(scope, params, "JOIN conditions");
+    List<Scope.Named> fromColumns = new ArrayList<>();
     if (ps.getFromItem() != null) {
-      from = new Bound.Rel(addRelation(scope, ps.getFromItem()));
+      int first = addRelation(scope, ps.getFromItem());
+      from = new Bound.Rel(first);
+      fromColumns.addAll(named(scope.entries.get(first)));
       if (ps.getJoins() != null) {
         for (Join j : ps.getJoins()) {
-          from = join(scope, onBinder, from, j);
+          from = join(scope, onBinder, from, j, fromColumns);
         }
       }
     }
@@ -217,10 +220,13 @@ final class QueryBinder {
         if (ac.getExceptColumns() != null || ac.getReplaceExpressions() != null) {
           throw Types.unsupported("SELECT * EXCEPT / REPLACE");
         }
-        if (scope.visible().isEmpty()) {
+        if (fromColumns.isEmpty()) {
           throw new DatabaseException(SqlState.SYNTAX_ERROR, "SELECT * with no tables specified is not valid");
         }
-        scope.visible().stream().filter(r -> !r.alias().startsWith("\u0001")).forEach(r -> expand(r, items, names));
+        for (Scope.Named n : fromColumns) {
+          items.add(n.expr());
+          names.add(n.name());
+        }
       } else {
         items.add(e);
         names.add(item.getAlias() != null ? ExprBinder.identifier(item.getAlias().getName()) : outputName(e));
@@ -280,7 +286,8 @@ final class QueryBinder {
 
     List<Expr> targets = new ArrayList<>();
     for (Object i : items) {
-      Expr t = i instanceof Expr x ? (aggregated ? aboveAggColumn(x, grouping, scope) : x) : targetBinder.bindSettled((Expression) i);
+      Expr t = i instanceof Expr x ? (aggregated ? aboveAggColumn(x, grouping, names.get(targets.size())) : x)
+          : targetBinder.bindSettled((Expression) i);
       targets.add(t);
     }
     List<Expr> having = List.of();
@@ -321,13 +328,22 @@ final class QueryBinder {
   }
 
   /** A column from * in an aggregated query: it must be a GROUP BY key. */
-  private static Expr aboveAggColumn(Expr column, ExprBinder.Grouping g, Scope scope) {
+  private static Expr aboveAggColumn(Expr column, ExprBinder.Grouping g, String name) {
     int k = g.keys.indexOf(column);
     if (k < 0) {
-      throw new DatabaseException(SqlCodes.GROUPING_ERROR, "column \"" + scope.columnName(((Expr.Column) column).index())
+      throw new DatabaseException(SqlCodes.GROUPING_ERROR, "column \"" + name
           + "\" must appear in the GROUP BY clause or be used in an aggregate function");
     }
     return new Expr.Column(k, column.type());
+  }
+
+  private static List<Scope.Named> named(Bound.RangeEntry r) {
+    List<Scope.Named> out = new ArrayList<>();
+    for (int i = 0; i < r.width(); i++) {
+      SqlCatalog.Column c = r.table().columns().get(i);
+      out.add(new Scope.Named(c.name(), new Expr.Column(r.offset() + i, c.type())));
+    }
+    return out;
   }
 
   private static void expand(Bound.RangeEntry r, List<Object> items, List<String> names) {
@@ -402,10 +418,12 @@ final class QueryBinder {
     }
     Scope local = new Scope(scope);
     ExprBinder onBinder = new ExprBinder(local, params, "JOIN conditions");
-    Bound.FromNode subFrom = new Bound.Rel(addRelation(local, ps.getFromItem()));
+    int first = addRelation(local, ps.getFromItem());
+    Bound.FromNode subFrom = new Bound.Rel(first);
+    List<Scope.Named> subColumns = named(local.entries.get(first));
     if (ps.getJoins() != null) {
       for (Join j : ps.getJoins()) {
-        subFrom = join(local, onBinder, subFrom, j);
+        subFrom = join(local, onBinder, subFrom, j, subColumns);
       }
     }
     if (local.correlated()) {
@@ -633,28 +651,79 @@ final class QueryBinder {
     return scope.entries.size() - 1;
   }
 
-  private Bound.FromNode join(Scope scope, ExprBinder onBinder, Bound.FromNode left, Join j) {
-    if (j.isNatural() || j.isApply() || j.isSemi() || j.isStraight() || j.isWindowJoin() || j.isAsOf()) {
+  /**
+   * One JOIN of the FROM list. {@code columns} (the FROM clause's output so far, SELECT * order)
+   * grows by the right side's; for USING / NATURAL the joined columns become one, first in the
+   * list: the left one for INNER and LEFT, the right one for RIGHT, COALESCE of both for FULL.
+   */
+  private Bound.FromNode join(Scope scope, ExprBinder onBinder, Bound.FromNode left, Join j, List<Scope.Named> columns) {
+    if (j.isApply() || j.isSemi() || j.isStraight() || j.isWindowJoin() || j.isAsOf()) {
       throw Types.unsupported("this kind of join (" + j.toString().trim() + ")");
-    }
-    if (j.getUsingColumns() != null && !j.getUsingColumns().isEmpty()) {
-      throw Types.unsupported("JOIN ... USING");
     }
     JoinType type = j.isLeft() ? JoinType.LEFT : j.isRight() ? JoinType.RIGHT : j.isFull() ? JoinType.FULL : JoinType.INNER;
     boolean hasOn = j.getOnExpressions() != null && !j.getOnExpressions().isEmpty();
-    if (!j.isSimple() && !j.isCross() && !hasOn) {
+    boolean using = (j.getUsingColumns() != null && !j.getUsingColumns().isEmpty()) || j.isNatural();
+    if (!j.isSimple() && !j.isCross() && !hasOn && !using) {
       throw new DatabaseException(SqlState.SYNTAX_ERROR, "syntax error: JOIN needs an ON condition");
     }
-    if ((j.isSimple() || j.isCross()) && hasOn) {
-      throw new DatabaseException(SqlState.SYNTAX_ERROR, "syntax error: CROSS JOIN takes no ON condition");
+    if ((j.isSimple() || j.isCross()) && (hasOn || using)) {
+      throw new DatabaseException(SqlState.SYNTAX_ERROR, "syntax error: CROSS JOIN takes no ON or USING condition");
     }
-    Bound.FromNode right = new Bound.Rel(addRelation(scope, j.getRightItem()));
+    int entry = addRelation(scope, j.getRightItem());
+    Bound.FromNode right = new Bound.Rel(entry);
+    List<Scope.Named> rightColumns = named(scope.entries.get(entry));
     List<Expr> on = new ArrayList<>();
     if (hasOn) {
       for (Expression e : j.getOnExpressions()) {
         on.addAll(Exprs.conjuncts(onBinder.bindPredicate(e)));
       }
     }
+    if (!using) {
+      columns.addAll(rightColumns);
+      return new Bound.Join(left, right, type, on);
+    }
+    List<String> names = new ArrayList<>();
+    if (j.isNatural()) {
+      for (Scope.Named r : rightColumns) {
+        if (columns.stream().anyMatch(l -> l.name().equals(r.name()))) {
+          names.add(r.name());
+        }
+      }
+    } else {
+      for (Column c : j.getUsingColumns()) {
+        names.add(ExprBinder.identifier(c.getColumnName()));
+      }
+    }
+    List<Scope.Named> mergedColumns = new ArrayList<>();
+    List<Scope.Named> leftRest = new ArrayList<>(columns);
+    List<Scope.Named> rightRest = new ArrayList<>(rightColumns);
+    for (String name : names) {
+      List<Scope.Named> l = leftRest.stream().filter(n -> n.name().equals(name)).toList();
+      List<Scope.Named> r = rightRest.stream().filter(n -> n.name().equals(name)).toList();
+      if (l.size() != 1 || r.size() != 1) {
+        String side = l.size() != 1 ? "left" : "right";
+        int count = l.size() != 1 ? l.size() : r.size();
+        throw count == 0 ? new DatabaseException(SqlState.UNDEFINED_COLUMN, "column \"" + name
+            + "\" specified in USING clause does not exist in " + side + " table")
+            : new DatabaseException(SqlCodes.AMBIGUOUS_COLUMN, "common column name \"" + name + "\" appears more than once in "
+            + side + " table");
+      }
+      Expr eq = onBinder.compare(dev.parallax.executor.plan.BinaryOp.EQ, l.get(0).expr(), r.get(0).expr());
+      on.add(eq);
+      Expr.Binary b = (Expr.Binary) eq;
+      Expr value = type == JoinType.RIGHT ? b.right() : type == JoinType.FULL ? new Expr.Coalesce(List.of(b.left(), b.right()))
+          : b.left();
+      List<Integer> originals = new ArrayList<>(Exprs.columns(l.get(0).expr()));
+      originals.addAll(Exprs.columns(r.get(0).expr()));
+      scope.merge(name, value, originals);
+      mergedColumns.add(new Scope.Named(name, value));
+      leftRest.remove(l.get(0));
+      rightRest.remove(r.get(0));
+    }
+    columns.clear();
+    columns.addAll(mergedColumns);
+    columns.addAll(leftRest);
+    columns.addAll(rightRest);
     return new Bound.Join(left, right, type, on);
   }
 

@@ -26,6 +26,18 @@ final class Scope {
   private int width;
   /** Whether a name resolved in the parent scope. */
   private boolean correlated;
+  /** Columns merged by JOIN ... USING / NATURAL JOIN: the name reaches the merged value, not the originals. */
+  private final java.util.Map<String, Expr> merged = new java.util.HashMap<>();
+  private final Set<Integer> mergedOriginals = new HashSet<>();
+
+  /** A named output column of the FROM clause (what {@code SELECT *} lists). */
+  record Named(String name, Expr expr) {}
+
+  /** After a USING join: unqualified {@code name} is {@code value}; the joined columns are reached only qualified. */
+  void merge(String name, Expr value, java.util.Collection<Integer> originals) {
+    merged.put(name, value);
+    mergedOriginals.addAll(originals);
+  }
 
   Scope() {
     this(null);
@@ -101,10 +113,10 @@ final class Scope {
     return visible().stream().anyMatch(e -> e.alias().equals(alias));
   }
 
-  Expr.Column column(String qualifier, String name) {
+  Expr column(String qualifier, String name) {
     if (qualifier != null) {
       if (!hasAlias(qualifier) && parent != null) {
-        Expr.Column c = parent.column(qualifier, name);
+        Expr c = parent.column(qualifier, name);
         correlated = true;
         return c;
       }
@@ -115,10 +127,10 @@ final class Scope {
       }
       return new Expr.Column(e.offset() + i, e.table().columns().get(i).type());
     }
-    Expr.Column found = null;
+    Expr found = merged.get(name);
     for (Bound.RangeEntry e : visible()) {
       int i = e.table().columnIndex(name);
-      if (i >= 0) {
+      if (i >= 0 && !mergedOriginals.contains(e.offset() + i)) {
         if (found != null) {
           throw new DatabaseException(SqlCodes.AMBIGUOUS_COLUMN, "column reference \"" + name + "\" is ambiguous");
         }
@@ -126,7 +138,7 @@ final class Scope {
       }
     }
     if (found == null && parent != null) {
-      Expr.Column c = parent.column(null, name);
+      Expr c = parent.column(null, name);
       correlated = true;
       return c;
     }
@@ -138,9 +150,10 @@ final class Scope {
 
   /** Whether {@code name} resolves to exactly one column here (not counting the parent). */
   boolean resolves(String name) {
-    int n = 0;
+    int n = merged.containsKey(name) ? 1 : 0;
     for (Bound.RangeEntry e : visible()) {
-      if (e.table().columnIndex(name) >= 0) {
+      int i = e.table().columnIndex(name);
+      if (i >= 0 && !mergedOriginals.contains(e.offset() + i)) {
         n++;
       }
     }
