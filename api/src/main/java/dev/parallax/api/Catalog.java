@@ -63,6 +63,18 @@ final class Catalog {
   // guarded by this
   private final Map<String, Pending> pending = new HashMap<>();
   private final AtomicInteger nextRelation = new AtomicInteger(PageId.FIRST_USER_RELATION);
+  /** Bumped by every create, alter and drop, and when a transaction with DDL ends: cached plans check it. */
+  private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
+
+  /** Marks the catalog changed (a savepoint rollback may have undone a transaction's own DDL). */
+  void touch() {
+    version.incrementAndGet();
+  }
+
+  /** Changes whenever what any transaction sees of the catalog may have changed. */
+  long version() {
+    return version.get();
+  }
 
   Catalog(Heap heap, BufferPool pool, TransactionManager transactions) {
     this.heap = heap;
@@ -176,6 +188,7 @@ final class Catalog {
           Tid row = heap.insert(SystemRelations.CATALOG_TABLES, tx, encode(table));
           Pending before = ownOrNull(name, tx);
           pending.put(name, new Pending(new Entry(table, row), tx.topXid(), writer, false, before, List.of(relation)));
+          version.incrementAndGet();
           return table;
         }
       }
@@ -203,6 +216,7 @@ final class Catalog {
                 "could not drop table \"" + name + "\": its catalog row is " + result.code());
           }
           pending.put(name, new Pending(entry, tx.topXid(), writer, true, ownOrNull(name, tx), List.of()));
+          version.incrementAndGet();
           return table.get();
         }
       }
@@ -235,6 +249,7 @@ final class Catalog {
           }
           pending.put(name, new Pending(new Entry(c.table(), result.newTid()), tx.topXid(), writer, false,
               ownOrNull(name, tx), c.created()));
+          version.incrementAndGet();
           return c.table();
         }
       }
@@ -314,7 +329,9 @@ final class Catalog {
           }
         }
       }
-      pending.values().removeIf(p -> p.topXid() == topXid);
+      if (pending.values().removeIf(p -> p.topXid() == topXid) || !committedEffects.isEmpty()) {
+        version.incrementAndGet();
+      }
       for (Pending p : committedEffects) {
         String name = p.entry().table().name();
         Entry before = committed.get(name);

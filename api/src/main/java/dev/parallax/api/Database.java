@@ -79,6 +79,10 @@ public final class Database implements AutoCloseable {
     }
     this.autovacuum = new Autovacuum(this, settings);
     autovacuum.start();
+    // JSqlParser's first parse takes hundreds of milliseconds: pay it now, off the caller's thread
+    Thread warm = new Thread(dev.parallax.sql.SqlFrontEnd::warmUp, "parallax-sql-warm-up");
+    warm.setDaemon(true);
+    warm.start();
   }
 
   /** Opens (creating if needed) the database in {@code directory}, recovering it after a crash. */

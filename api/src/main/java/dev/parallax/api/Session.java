@@ -67,6 +67,12 @@ public final class Session implements AutoCloseable {
   private long deadlockTimeoutMillis = LockWait.DEFAULT_DEADLOCK_TIMEOUT_MILLIS;
   private long lockTimeoutMillis;
   private long statementTimeoutMillis;
+  /** Whether the explicit transaction has run a statement yet (SET TRANSACTION must come first). */
+  private boolean ranStatement;
+  /** How much memory a sort may use before it spills (the SQL setting work_mem). */
+  private long workMemBytes = ExecContext.DEFAULT_WORK_MEM;
+  /** SQL statements, prepared statements and settings of this session (created on first use). */
+  private SqlSession sql;
 
   Session(Database db) {
     this.db = db;
@@ -128,6 +134,78 @@ public final class Session implements AutoCloseable {
     tx = db.transactions().begin(isolation, readOnly, lockOwner);
     explicit = true;
     failed = false;
+    ranStatement = false;
+  }
+
+  /**
+   * SET TRANSACTION: gives the open transaction another isolation level or access mode. Only
+   * before its first statement (25001 after, as in PostgreSQL); the transaction has done nothing
+   * yet, so it is begun again with the new characteristics.
+   */
+  void setTransaction(IsolationLevel isolation, Boolean readOnly) {
+    checkUsable();
+    requireExplicit("SET TRANSACTION");
+    checkNotFailed();
+    if (ranStatement) {
+      throw new DatabaseException(SqlState.ACTIVE_TRANSACTION,
+          "SET TRANSACTION ISOLATION LEVEL must be called before any query");
+    }
+    IsolationLevel iso = isolation != null ? isolation : tx.isolation();
+    boolean ro = readOnly != null ? readOnly : tx.isReadOnly();
+    endTransaction(false);
+    begin(iso, ro);
+  }
+
+  // ---- SQL ------------------------------------------------------------------------------------
+
+  /**
+   * Runs one SQL statement (PostgreSQL dialect) with {@code $1, $2, ...} bound to {@code params}:
+   * queries return their rows; every statement returns its command tag ("INSERT 0 3"). The plan
+   * is cached by text and made again when the catalog changes. Errors are {@link DatabaseException}s
+   * with their SQLSTATE; the session stays usable as after any failed statement.
+   */
+  public SqlResult execute(String sqlText, Object... params) {
+    return sql().execute(sqlText, params);
+  }
+
+  /** A prepared statement for {@code sqlText}: parsed and planned now, re-planned when the catalog changes. */
+  public PreparedStatement prepare(String sqlText) {
+    return sql().prepare(sqlText);
+  }
+
+  SqlSession sql() {
+    checkUsable();
+    if (sql == null) {
+      sql = new SqlSession(this);
+    }
+    return sql;
+  }
+
+  Database database() {
+    return db;
+  }
+
+  /**
+   * A statement failed before it could start (it did not parse or bind): inside an explicit
+   * transaction that aborts the transaction, as any failed statement does in PostgreSQL.
+   */
+  void statementFailedEarly() {
+    if (explicit) {
+      failed = true;
+    }
+  }
+
+  /** The explicit transaction, or null in autocommit (catalog lookups then see what is committed). */
+  Transaction explicitTransaction() {
+    return explicit ? tx : null;
+  }
+
+  void setWorkMem(long bytes) {
+    if (bytes < 64 * 1024) {
+      throw new DatabaseException(SqlState.INVALID_PARAMETER_VALUE, bytes / 1024 + " kB is outside the valid range for"
+          + " parameter \"work_mem\" (64 kB .. 2147483647 kB)");
+    }
+    workMemBytes = bytes;
   }
 
   public boolean inTransaction() {
@@ -172,6 +250,7 @@ public final class Session implements AutoCloseable {
     requireExplicit("ROLLBACK TO SAVEPOINT");
     tx.rollbackToSavepoint(name);
     failed = false;
+    db.catalog().touch(); // DDL since the savepoint is undone: cached plans must not use it
   }
 
   public void releaseSavepoint(String name) {
@@ -502,7 +581,7 @@ public final class Session implements AutoCloseable {
     boolean auto = beginStatement();
     try {
       PlanSupport.lockScanned(db, plan, tx);
-      QueryCursor cursor = Executor.open(plan, PlanSupport.context(db, tx, params, false));
+      QueryCursor cursor = Executor.open(plan, PlanSupport.context(db, tx, params, false).withWorkMem(workMemBytes));
       openCursor = true;
       cursor.onClose(ok -> {
         openCursor = false;
@@ -532,7 +611,7 @@ public final class Session implements AutoCloseable {
   public String explainAnalyze(Plan plan, Object... params) {
     return statement(t -> {
       PlanSupport.lockScanned(db, plan, t);
-      PlanState root = Executor.start(plan, PlanSupport.context(db, t, params, true));
+      PlanState root = Executor.start(plan, PlanSupport.context(db, t, params, true).withWorkMem(workMemBytes));
       try {
         while (root.next() != null) {
           // drain: the figures are what we want
@@ -568,6 +647,7 @@ public final class Session implements AutoCloseable {
       long deadline = statementTimeoutMillis == 0 ? 0 : System.nanoTime() + statementTimeoutMillis * 1_000_000;
       tx.setLockWait(new LockWait(LockWait.Policy.BLOCK, lockTimeoutMillis, deadline, deadlockTimeoutMillis));
       tx.startStatement();
+      ranStatement = true;
     } catch (RuntimeException e) {
       if (auto) {
         endTransaction(false);

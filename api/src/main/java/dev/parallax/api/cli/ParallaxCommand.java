@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "parallax 0.1.0",
     description = "Parallax: an embedded, PostgreSQL-style transactional database engine for the JVM.",
-    subcommands = {DemoCommand.class, CheckDbCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, CheckDbCommand.class, ShellCommand.class, CommandLine.HelpCommand.class})
 public final class ParallaxCommand implements Runnable {
   @Override
   public void run() {

@@ -1,0 +1,36 @@
+-- CREATE TABLE with every type, keys and constraints; CREATE / DROP INDEX; DROP TABLE
+CREATE TABLE t (id integer PRIMARY KEY, b bigint NOT NULL, d double precision, s text, v varchar(20), ok boolean,
+  n numeric, ts timestamp, raw bytea);
+INSERT INTO t VALUES (1, 10, 1.5, 'one', 'uno', true, 1.25, '2024-01-02 03:04:05', '\x0102');
+SELECT * FROM t;
+CREATE TABLE t (a integer);
+CREATE TABLE IF NOT EXISTS t (a integer);
+CREATE TABLE u (a integer, b text, UNIQUE (a), PRIMARY KEY (b));
+INSERT INTO u VALUES (1, 'x');
+INSERT INTO u VALUES (1, 'y');
+INSERT INTO u VALUES (2, 'x');
+INSERT INTO u VALUES (3, NULL);
+CREATE TABLE w (a integer UNIQUE, b integer);
+CREATE UNIQUE INDEX w_b_key ON w (b);
+CREATE INDEX ON w (a, b);
+CREATE INDEX w_ab ON w (a, b);
+INSERT INTO w VALUES (1, 1), (2, 2);
+INSERT INTO w VALUES (3, 2);
+DROP INDEX w_b_key;
+INSERT INTO w VALUES (3, 2);
+DROP INDEX w_b_key;
+DROP INDEX IF EXISTS w_b_key;
+CREATE INDEX ON w (nope);
+CREATE INDEX ON nosuch (a);
+DROP TABLE w, u;
+SELECT * FROM w;
+DROP TABLE w;
+DROP TABLE IF EXISTS w;
+CREATE TABLE c1 (a integer CHECK (a > 0));
+CREATE TABLE c2 (a integer DEFAULT 3);
+CREATE TABLE c3 (a integer REFERENCES t (id));
+CREATE TABLE c4 (a real);
+CREATE TABLE c5 (a numeric(10, 2));
+CREATE TABLE c6 (a integer PRIMARY KEY, b integer PRIMARY KEY);
+CREATE TABLE c7 (a integer, a text);
+CREATE TEMP TABLE c8 (a integer);

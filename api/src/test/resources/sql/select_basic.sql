@@ -1,0 +1,20 @@
+-- SELECT without FROM, literals and their types, expressions, casts
+SELECT 1;
+SELECT 1 AS one, 2 + 3 AS five, 7 / 2 AS div, 7 % 3 AS mod, -4 AS neg;
+SELECT 1.5, 10000000000, 2147483647 + 1::bigint;
+SELECT 2147483647 + 1;
+SELECT 'hello' AS greeting, 'it''s' AS quoted;
+SELECT true, false, NULL;
+SELECT 1 + 1.5, 3 * 2.0, 1 / 2.0, 2.5 * 2;
+SELECT 1 / 0;
+SELECT CAST('42' AS integer) + 1, '7'::bigint * 2, 3::double precision / 2;
+SELECT 'abc' LIKE 'a%', 'abc' NOT LIKE '%z', 3 IN (1, 2, 3), 4 NOT IN (1, 2);
+SELECT CASE WHEN 1 < 2 THEN 'yes' ELSE 'no' END AS c, COALESCE(NULL, 5), NULLIF(3, 3);
+SELECT upper('abc'), lower('ABC'), length('four'), abs(-3), substring('parallax', 1, 4);
+SELECT 1 BETWEEN 0 AND 2 AS inside, 5 NOT BETWEEN 0 AND 2 AS outside;
+SELECT 2147483647 * 2;
+SELECT 'abc' + 1;
+SELECT 1 = 'x';
+SELECT 'a' = 1;
+SELECT CAST('x' AS integer);
+SELECT nosuchfunction(1);

@@ -1,0 +1,36 @@
+-- subqueries in FROM, non-recursive WITH, x IN (subquery) as a semi join
+CREATE TABLE o (id integer PRIMARY KEY, cust text, amount bigint);
+CREATE TABLE c (name text, city text);
+INSERT INTO o VALUES (1, 'ann', 10), (2, 'bob', 20), (3, 'ann', 30), (4, 'cat', 5), (5, NULL, 7);
+INSERT INTO c VALUES ('ann', 'oslo'), ('bob', 'rome'), ('bob', 'rome'), ('dan', 'oslo');
+SELECT * FROM (SELECT cust, sum(amount) AS total FROM o GROUP BY cust) t WHERE total > 8 ORDER BY total DESC;
+SELECT s.x + 1 AS y FROM (SELECT id * 10 FROM o WHERE id < 3) s (x) ORDER BY 1;
+SELECT t.cust, c.city FROM (SELECT DISTINCT cust FROM o) t JOIN c ON c.name = t.cust ORDER BY 1, 2;
+SELECT count(*) FROM (SELECT id FROM o ORDER BY amount DESC LIMIT 2) top2;
+WITH big AS (SELECT id, amount FROM o WHERE amount >= 10) SELECT id FROM big ORDER BY id;
+WITH a (n) AS (SELECT 1), b AS (SELECT n + 1 AS m FROM a) SELECT a.n, b.m FROM a, b;
+WITH t AS (SELECT cust FROM o) SELECT count(*) FROM t t1 JOIN t t2 ON t1.cust = t2.cust;
+SELECT id, amount FROM o WHERE cust IN (SELECT name FROM c WHERE city = 'oslo') ORDER BY id;
+SELECT id FROM o WHERE cust IN (SELECT name FROM c) AND amount > 15 ORDER BY id;
+SELECT cust, count(*) FROM o WHERE id IN (SELECT id FROM o WHERE amount < 25) GROUP BY cust ORDER BY 1;
+SELECT id FROM o WHERE amount IN (SELECT 30 UNION ALL SELECT 5) ORDER BY 1;
+EXPLAIN SELECT id FROM o WHERE cust IN (SELECT name FROM c WHERE city = 'oslo');
+SELECT id FROM o WHERE cust NOT IN (SELECT name FROM c);
+SELECT id FROM o WHERE cust IN (SELECT name, city FROM c);
+SELECT id FROM o WHERE cust IN (SELECT name FROM c WHERE c.name = o.cust);
+SELECT id FROM o WHERE id = 1 OR cust IN (SELECT name FROM c);
+WITH RECURSIVE r AS (SELECT 1) SELECT * FROM r;
+SELECT * FROM (SELECT 1 AS a, 2 AS b) s (x, y, z);
+SELECT name FROM c WHERE name IN (SELECT cust FROM o) ORDER BY 1;
+-- [NOT] EXISTS and IN with correlated references: pulled up into semi / anti joins
+SELECT id FROM o WHERE EXISTS (SELECT 1 FROM c WHERE c.name = o.cust AND c.city = 'rome') ORDER BY id;
+SELECT id FROM o WHERE NOT EXISTS (SELECT 1 FROM c WHERE c.name = o.cust) ORDER BY id;
+SELECT id FROM o WHERE cust IN (SELECT name FROM c WHERE c.city <> 'oslo' AND o.amount > 5) ORDER BY id;
+SELECT name FROM c WHERE NOT EXISTS (SELECT * FROM o WHERE o.cust = c.name AND o.amount > 15) ORDER BY 1;
+SELECT count(*) FROM o WHERE EXISTS (SELECT 1 FROM c);
+SELECT count(*) FROM o WHERE NOT EXISTS (SELECT 1 FROM c WHERE false);
+SELECT o.id FROM o WHERE EXISTS (SELECT 1 FROM c JOIN o o2 ON o2.cust = c.name WHERE o2.id = o.id + 2) ORDER BY 1;
+EXPLAIN SELECT id FROM o WHERE NOT EXISTS (SELECT 1 FROM c WHERE c.name = o.cust);
+SELECT id FROM o WHERE EXISTS (SELECT count(*) FROM c WHERE c.name = o.cust);
+SELECT id FROM o WHERE EXISTS (SELECT 1 FROM c JOIN o o2 ON o2.cust = o.cust);
+SELECT id FROM o WHERE NOT EXISTS (SELECT 1 FROM c WHERE c.name = o.cust AND o.amount > 15) ORDER BY id;
