@@ -112,9 +112,13 @@ final class Commands {
         Vacuum.run(s.database(), List.of(t), true);
       }
     } else if (st instanceof SqlStatement.Analyze a) {
-      // no statistics are gathered yet (the planner uses default selectivities); check the name
       if (a.table() != null) {
         s.table(a.table()).orElseThrow(() -> undefined(a.table()));
+        s.analyze(a.table());
+      } else {
+        for (Table t : s.tables()) {
+          s.analyze(t.name());
+        }
       }
     } else if (st instanceof SqlStatement.LockTable l) {
       requireBlock(s, "LOCK TABLE");

@@ -9,8 +9,8 @@ import java.util.Optional;
 /**
  * The catalog as the SQL front end sees it: tables as {@code tx} sees them (committed ones plus
  * its own uncommitted DDL; with no transaction, what is committed), each with its indexes and a
- * row estimate from its size in pages (there are no statistics yet: a page is taken to be full of
- * rows of the table's width, PostgreSQL's guess for a table never analysed).
+ * row estimate and the statistics of its last ANALYZE (never analyzed: a page is taken to be full
+ * of rows of the table's width, PostgreSQL's guess).
  */
 final class SqlCatalogView implements SqlCatalog {
   private final Database db;
@@ -28,7 +28,8 @@ final class SqlCatalogView implements SqlCatalog {
 
   @Override
   public long version() {
-    return db.catalog().version();
+    // Both only ever grow, so their sum changes whenever either does.
+    return db.catalog().version() + db.statistics().version();
   }
 
   private SqlCatalog.Table describe(dev.parallax.api.Table t) {
@@ -47,7 +48,10 @@ final class SqlCatalogView implements SqlCatalog {
       indexes.add(new SqlCatalog.Index(i.name(), i.relation(), positions, i.unique()));
     }
     int pages = db.storage().bufferPool().relationExists(t.relation()) ? db.storage().bufferPool().blockCount(t.relation()) : 0;
-    double rows = pages * Math.floor(8192.0 / (width + 28));
-    return new SqlCatalog.Table(t.name(), t.relation(), columns, indexes, rows);
+    dev.parallax.sql.stats.TableStatistics stats = db.statistics().get(t.relation());
+    // Analyzed: the row count at the measured density, scaled to the current size; else a page
+    // full of rows of the table's width, PostgreSQL's guess for a table never analyzed.
+    double rows = stats != null ? stats.rowsAt(pages) : pages * Math.floor(8192.0 / (width + 28));
+    return new SqlCatalog.Table(t.name(), t.relation(), columns, indexes, rows, stats);
   }
 }

@@ -14,7 +14,10 @@ public interface SqlCatalog {
   /** The table named {@code name}, if the caller can see one. */
   Optional<Table> table(String name);
 
-  /** Changes with every catalog change; equal versions mean the same catalog. */
+  /**
+   * Changes with every catalog change and every ANALYZE; equal versions mean the same catalog and
+   * statistics, so a cached plan is still the one the planner would make.
+   */
   long version();
 
   /** A column: name, type, and whether it is NOT NULL. */
@@ -28,13 +31,20 @@ public interface SqlCatalog {
   }
 
   /**
-   * A table: name, heap relation number, columns, indexes, and the planner's estimate of its row
-   * count (from the relation's size until ANALYZE gathers statistics).
+   * A table: name, heap relation number, columns, indexes, the planner's estimate of its row
+   * count, and its statistics from the last ANALYZE (null if never analyzed: the row count then
+   * comes from the relation's size).
    */
-  record Table(String name, int relation, List<Column> columns, List<Index> indexes, double rowEstimate) {
+  record Table(String name, int relation, List<Column> columns, List<Index> indexes, double rowEstimate,
+      dev.parallax.sql.stats.TableStatistics statistics) {
     public Table {
       columns = List.copyOf(columns);
       indexes = List.copyOf(indexes);
+    }
+
+    /** A table never analyzed (or a derived one): estimates come from its size and default guesses. */
+    public Table(String name, int relation, List<Column> columns, List<Index> indexes, double rowEstimate) {
+      this(name, relation, columns, indexes, rowEstimate, null);
     }
 
     public List<ColumnType> types() {

@@ -41,7 +41,7 @@ final class AccessPaths {
   }
 
   static Plan best(Nodes nodes, SqlCatalog.Table t, List<Expr> quals) {
-    double rows = Math.max(1, CostModel.rows(t) * CostModel.selectivity(quals));
+    double rows = Math.max(1, CostModel.rows(t) * QualSelectivity.of(t, quals));
     Plan best = nodes.seqScan(t.relation(), t.name(), t.types(), quals, rows, CostModel.seqScan(t, quals.size()));
     for (SqlCatalog.Index index : t.indexes()) {
       IndexMatch m = match(index, quals);
@@ -59,8 +59,10 @@ final class AccessPaths {
   static Plan indexScan(Nodes nodes, SqlCatalog.Table t, IndexMatch m, List<Expr> quals) {
     List<Expr> rest = new ArrayList<>(quals);
     m.used().forEach(u -> rest.removeIf(q -> q == u));
-    double matched = m.uniqueHit() ? 1 : Math.max(1, CostModel.rows(t) * m.selectivity());
-    double rows = Math.max(m.uniqueHit() ? 0 : 1, matched * CostModel.selectivity(rest));
+    // With statistics the bounds' share comes from them; without, from the default guesses.
+    double boundsShare = t.statistics() != null ? QualSelectivity.of(t, m.used()) : m.selectivity();
+    double matched = m.uniqueHit() ? 1 : Math.max(1, CostModel.rows(t) * boundsShare);
+    double rows = Math.max(m.uniqueHit() ? 0 : 1, matched * QualSelectivity.of(t, rest));
     return nodes.indexScan(t.relation(), t.name(), t.types(), m.index().relation(), m.index().name(), m.index().columns(),
         m.lower(), m.lowerInclusive(), m.upper(), m.upperInclusive(), rest, m.uniqueHit() ? 1 : rows,
         CostModel.indexScan(t, matched, rest.size()));
