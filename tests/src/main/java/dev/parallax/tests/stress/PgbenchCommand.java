@@ -50,8 +50,8 @@ public final class PgbenchCommand implements Callable<Integer> {
   @Option(names = "--db", description = "Database directory (default: a temporary one, deleted afterwards).")
   Path db;
 
-  @Option(names = "--mode", description = "plan (physical plans through Session.run) or sql (prepared statements); default plan.")
-  String mode = "plan";
+  @Option(names = "--mode", description = "sql (prepared statements, the default) or plan (physical plans through Session.run).")
+  String mode = "sql";
 
   @Override
   public Integer call() throws Exception {
@@ -117,7 +117,10 @@ public final class PgbenchCommand implements Callable<Integer> {
     if (mode.equals("plan")) {
       return new PlanTpcbClient(database);
     }
-    throw new CommandLine.ParameterException(new CommandLine(this), "unknown --mode " + mode + " (plan)");
+    if (mode.equals("sql")) {
+      return new SqlTpcbClient(database);
+    }
+    throw new CommandLine.ParameterException(new CommandLine(this), "unknown --mode " + mode + " (plan or sql)");
   }
 
   private static void deleteTree(Path dir) throws IOException {
