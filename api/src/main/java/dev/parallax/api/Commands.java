@@ -144,13 +144,13 @@ final class Commands {
   private static void createTable(Session s, SqlStatement.CreateTable c) {
     List<Column> columns = new ArrayList<>();
     for (SqlCatalog.Column col : c.columns()) {
-      columns.add(new Column(col.name(), col.type(), col.notNull()));
+      columns.add(new Column(col.name(), col.type(), col.notNull(), col.defaultValue()));
     }
-    if (c.primaryKey().isEmpty()) {
-      s.createTable(c.name(), columns);
-    } else {
-      s.createTable(c.name(), columns, c.primaryKey());
+    List<CheckConstraint> checks = new ArrayList<>();
+    for (SqlStatement.Check k : c.checks()) {
+      checks.add(k.name() == null ? CheckConstraint.of(k.predicate()) : CheckConstraint.named(k.name(), k.predicate()));
     }
+    s.createTable(c.name(), columns, c.primaryKey(), checks);
     for (List<String> unique : c.uniques()) {
       s.createIndex(c.name(), unique, true);
     }

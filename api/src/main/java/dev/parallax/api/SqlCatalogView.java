@@ -36,7 +36,7 @@ final class SqlCatalogView implements SqlCatalog {
     List<SqlCatalog.Column> columns = new ArrayList<>();
     int width = 0;
     for (dev.parallax.api.Column c : t.columns()) {
-      columns.add(new SqlCatalog.Column(c.name(), c.type(), c.notNull()));
+      columns.add(new SqlCatalog.Column(c.name(), c.type(), c.notNull(), c.defaultValue()));
       width += c.type().fixedWidth() > 0 ? c.type().fixedWidth() : 16;
     }
     List<SqlCatalog.Index> indexes = new ArrayList<>();

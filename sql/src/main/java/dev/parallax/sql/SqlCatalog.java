@@ -20,8 +20,12 @@ public interface SqlCatalog {
    */
   long version();
 
-  /** A column: name, type, and whether it is NOT NULL. */
-  record Column(String name, ColumnType type, boolean notNull) {}
+  /** A column: name, type, whether it is NOT NULL, and its DEFAULT (already of the column's type; null: NULL). */
+  record Column(String name, ColumnType type, boolean notNull, dev.parallax.executor.plan.Expr defaultValue) {
+    public Column(String name, ColumnType type, boolean notNull) {
+      this(name, type, notNull, null);
+    }
+  }
 
   /** A B+tree index: name, relation number, the table positions of its key columns in order, uniqueness. */
   record Index(String name, int relation, List<Integer> columns, boolean unique) {

@@ -48,11 +48,17 @@ public sealed interface SqlStatement {
 
   /** CREATE TABLE: columns, the primary key's columns (empty if none), and each UNIQUE constraint's columns. */
   record CreateTable(String name, List<SqlCatalog.Column> columns, List<String> primaryKey, List<List<String>> uniques,
-      boolean ifNotExists) implements SqlStatement {
+      boolean ifNotExists, List<Check> checks) implements SqlStatement {
     public CreateTable {
       columns = List.copyOf(columns);
       primaryKey = List.copyOf(primaryKey);
       uniques = uniques.stream().map(List::copyOf).toList();
+      checks = List.copyOf(checks);
+    }
+
+    public CreateTable(String name, List<SqlCatalog.Column> columns, List<String> primaryKey, List<List<String>> uniques,
+        boolean ifNotExists) {
+      this(name, columns, primaryKey, uniques, ifNotExists, List.of());
     }
 
     @Override
@@ -174,6 +180,9 @@ public sealed interface SqlStatement {
       return "VACUUM";
     }
   }
+
+  /** A CHECK constraint of CREATE TABLE: its name (null: the catalog names it) and predicate over the table's columns. */
+  record Check(String name, dev.parallax.executor.plan.Expr predicate) {}
 
   /** ANALYZE [table]; {@code table} null: every table. */
   record Analyze(String table) implements SqlStatement {

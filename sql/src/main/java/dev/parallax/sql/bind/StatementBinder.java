@@ -123,14 +123,14 @@ public final class StatementBinder {
         }
         Expr[] full = new Expr[table.columns().size()];
         for (int i = 0; i < full.length; i++) {
-          full[i] = new Expr.Constant(null, table.columns().get(i).type());
+          full[i] = defaultOf(table.columns().get(i));
         }
         for (int k = 0; k < row.size(); k++) {
           int col = targets.get(k);
           SqlCatalog.Column c = table.columns().get(col);
           Expression e = row.get(k);
           if (e instanceof Column d && d.getTable() == null && d.getColumnName().equalsIgnoreCase("default")) {
-            continue; // no column has a default other than NULL yet
+            continue; // DEFAULT: the column's default, already in place
           }
           full[col] = binder.coerce(binder.bind(e), c.type(), true, "column \"" + c.name() + "\"");
         }
@@ -156,6 +156,11 @@ public final class StatementBinder {
     List<String> names = new ArrayList<>();
     List<Expr> returning = returning(ins.getReturningClause(), table, ins.getTable(), names);
     return new Bound.Insert(table, targets, query, rows, returning, names);
+  }
+
+  /** What an INSERT puts in a column it does not name: the column's DEFAULT, or NULL. */
+  public static Expr defaultOf(SqlCatalog.Column c) {
+    return c.defaultValue() != null ? c.defaultValue() : new Expr.Constant(null, c.type());
   }
 
   /** RETURNING over the table's row (global numbers are the table's positions). */
@@ -276,6 +281,9 @@ public final class StatementBinder {
     List<String> primaryKey = new ArrayList<>();
     List<List<String>> uniques = new ArrayList<>();
     List<String> names = new ArrayList<>();
+    List<Expression> defaultTexts = new ArrayList<>();
+    List<String[]> checkTexts = new ArrayList<>(); // {name or null, expression text}
+    List<Expression> checkExprs = new ArrayList<>();
     if (ct.getColumnDefinitions() == null || ct.getColumnDefinitions().isEmpty()) {
       throw Types.unsupported("tables without columns");
     }
@@ -287,8 +295,10 @@ public final class StatementBinder {
         throw Types.unsupported("array types");
       }
       boolean notNull = false;
-      List<String> specs = cd.getColumnSpecs() == null ? List.of() : cd.getColumnSpecs().stream()
-          .map(s -> s.toLowerCase(Locale.ROOT)).toList();
+      List<String> raw = cd.getColumnSpecs() == null ? List.of() : cd.getColumnSpecs();
+      List<String> specs = raw.stream().map(s -> s.toLowerCase(Locale.ROOT)).toList();
+      Expression defaultText = null;
+      String constraintName = null;
       for (int i = 0; i < specs.size(); i++) {
         String s = specs.get(i);
         if (s.equals("not") && i + 1 < specs.size() && specs.get(i + 1).equals("null")) {
@@ -305,11 +315,13 @@ public final class StatementBinder {
         } else if (s.equals("unique")) {
           uniques.add(List.of(col));
         } else if (s.equals("constraint") && i + 1 < specs.size()) {
-          i++; // constraint names are not kept
-        } else if (s.equals("default")) {
-          throw Types.unsupported("DEFAULT");
-        } else if (s.startsWith("check")) {
-          throw Types.unsupported("CHECK constraints");
+          constraintName = ExprBinder.identifier(raw.get(++i)); // names the CHECK that follows
+        } else if (s.equals("default") && i + 1 < specs.size()) {
+          defaultText = parseExpression(raw.get(++i), "DEFAULT of column \"" + col + "\"");
+        } else if (s.equals("check") && i + 1 < specs.size()) {
+          checkExprs.add(parseExpression(raw.get(++i), "CHECK"));
+          checkTexts.add(new String[] {constraintName});
+          constraintName = null;
         } else if (s.startsWith("references")) {
           throw Types.unsupported("foreign keys");
         } else if (s.equals("generated") || s.equals("collate")) {
@@ -319,11 +331,14 @@ public final class StatementBinder {
         }
       }
       columns.add(new SqlCatalog.Column(col, type, notNull));
+      defaultTexts.add(defaultText);
     }
     if (ct.getIndexes() != null) {
       for (Index ix : ct.getIndexes()) {
-        if (ix instanceof net.sf.jsqlparser.statement.create.table.CheckConstraint) {
-          throw Types.unsupported("CHECK constraints");
+        if (ix instanceof net.sf.jsqlparser.statement.create.table.CheckConstraint cc) {
+          checkExprs.add(cc.getExpression());
+          checkTexts.add(new String[] {cc.getName() == null ? null : ExprBinder.identifier(cc.getName())});
+          continue;
         }
         if (ix instanceof net.sf.jsqlparser.statement.create.table.ForeignKeyIndex) {
           throw Types.unsupported("foreign keys");
@@ -347,7 +362,37 @@ public final class StatementBinder {
         }
       }
     }
-    return new SqlStatement.CreateTable(name, columns, primaryKey, uniques, ct.isIfNotExists());
+    // DEFAULTs: expressions without columns, of (or assignable to) the column's type.
+    List<SqlCatalog.Column> withDefaults = new ArrayList<>();
+    for (int i = 0; i < columns.size(); i++) {
+      SqlCatalog.Column c = columns.get(i);
+      Expression d = defaultTexts.get(i);
+      Expr value = null;
+      if (d != null) {
+        ExprBinder b = new ExprBinder(new Scope(), params, "DEFAULT");
+        value = b.coerce(b.bind(d), c.type(), true, "column \"" + c.name() + "\"");
+      }
+      withDefaults.add(new SqlCatalog.Column(c.name(), c.type(), c.notNull(), value));
+    }
+    // CHECKs: predicates over the new table's columns (the catalog names the unnamed ones).
+    List<SqlStatement.Check> checks = new ArrayList<>();
+    if (!checkExprs.isEmpty()) {
+      Scope scope = new Scope();
+      scope.add(name, new SqlCatalog.Table(name, -1, columns, List.of(), 1));
+      ExprBinder b = new ExprBinder(scope, params, "CHECK");
+      for (int i = 0; i < checkExprs.size(); i++) {
+        checks.add(new SqlStatement.Check(checkTexts.get(i)[0], b.bindPredicate(checkExprs.get(i))));
+      }
+    }
+    return new SqlStatement.CreateTable(name, withDefaults, primaryKey, uniques, ct.isIfNotExists(), checks);
+  }
+
+  private static Expression parseExpression(String text, String what) {
+    try {
+      return net.sf.jsqlparser.parser.CCJSqlParserUtil.parseExpression(text);
+    } catch (net.sf.jsqlparser.JSQLParserException e) {
+      throw new DatabaseException(SqlState.SYNTAX_ERROR, "syntax error in " + what + ": " + text);
+    }
   }
 
   private static DatabaseException multiplePrimaryKeys(String table) {

@@ -50,7 +50,7 @@ public final class ModifyPlanner {
       for (int i = 0; i < types.size(); i++) {
         int k = ins.targetColumns().indexOf(i);
         if (k < 0) {
-          row.add(new Expr.Constant(null, types.get(i)));
+          row.add(dev.parallax.sql.bind.StatementBinder.defaultOf(t.columns().get(i)));
         } else {
           Expr c = new Expr.Column(k, have.get(k));
           row.add(have.get(k) == types.get(i) ? c : new Expr.Cast(c, types.get(i)));
