@@ -67,6 +67,8 @@ public final class Session implements AutoCloseable {
   private long deadlockTimeoutMillis = LockWait.DEFAULT_DEADLOCK_TIMEOUT_MILLIS;
   private long lockTimeoutMillis;
   private long statementTimeoutMillis;
+  /** Between a statement's start and end (a plan's: until its cursor closes); read by {@link #cancel}. */
+  private volatile boolean statementRunning;
 
   Session(Database db) {
     this.db = db;
@@ -88,7 +90,11 @@ public final class Session implements AutoCloseable {
     lockTimeoutMillis = positive(d, "lock_timeout");
   }
 
-  /** Longest time a statement may spend waiting for locks (0 = no limit): then 57014. */
+  /**
+   * Longest time a statement may run (0 = no limit): then 57014, whether it is waiting for a lock
+   * or running a plan (checked every few hundred rows). A plan's statement lasts until its cursor
+   * closes.
+   */
   public void setStatementTimeout(Duration d) {
     statementTimeoutMillis = positive(d, "statement_timeout");
   }
@@ -101,12 +107,18 @@ public final class Session implements AutoCloseable {
   }
 
   /**
-   * Cancels the statement this session is waiting in, if it is waiting for a lock (callable from
-   * any thread): the statement fails with 57014 and the transaction is aborted as after any error.
-   * Returns whether there was a wait to cancel.
+   * Cancels the statement this session is running (callable from any thread), whether it waits
+   * for a lock or runs a plan (a scan, sort, join or aggregate stops within a few hundred rows):
+   * it fails with 57014 and the transaction is aborted as after any error. Returns whether there
+   * was a statement to cancel; with none, nothing happens (as PostgreSQL ignores a cancel between
+   * queries).
    */
   public boolean cancel() {
-    return lockOwner.cancel();
+    if (!statementRunning) {
+      return lockOwner.cancel(); // a wait outside the statement frame (none today), or nothing
+    }
+    lockOwner.requestCancel();
+    return true;
   }
 
   // ---- transactions -------------------------------------------------------------------------
@@ -449,6 +461,7 @@ public final class Session implements AutoCloseable {
       openCursor = true;
       cursor.onClose(ok -> {
         openCursor = false;
+        statementRunning = false;
         if (ok) {
           tx.commandCounterIncrement();
           if (auto) {
@@ -462,6 +475,7 @@ public final class Session implements AutoCloseable {
       });
       return cursor;
     } catch (RuntimeException e) {
+      statementRunning = false;
       if (auto) {
         endTransaction(false);
       } else {
@@ -507,11 +521,14 @@ public final class Session implements AutoCloseable {
     if (auto) {
       tx = db.transactions().begin(db.settings().defaultIsolation(), false, lockOwner);
     }
+    lockOwner.clearCancelRequest(); // one meant for an earlier statement
+    statementRunning = true;
     try {
       long deadline = statementTimeoutMillis == 0 ? 0 : System.nanoTime() + statementTimeoutMillis * 1_000_000;
       tx.setLockWait(new LockWait(LockWait.Policy.BLOCK, lockTimeoutMillis, deadline, deadlockTimeoutMillis));
       tx.startStatement();
     } catch (RuntimeException e) {
+      statementRunning = false;
       if (auto) {
         endTransaction(false);
       }
@@ -523,7 +540,12 @@ public final class Session implements AutoCloseable {
   private <T> T statement(Body<T> body) {
     boolean auto = beginStatement();
     try {
-      T result = body.run(tx);
+      T result;
+      try {
+        result = body.run(tx);
+      } finally {
+        statementRunning = false;
+      }
       tx.commandCounterIncrement();
       if (auto) {
         endTransaction(true);

@@ -160,6 +160,36 @@ public final class LockOwner {
     return true;
   }
 
+  /**
+   * Asks the statement running under this owner to stop (from any thread): a lock wait it is in
+   * ends at once with 57014, and a running plan at its next interrupt check
+   * ({@code CurrentTransaction.checkForInterrupts}). The request stays pending until one of them
+   * consumes it or {@link #clearCancelRequest} drops it (a new statement starts clean).
+   */
+  public void requestCancel() {
+    cancelRequested = true;
+    Waiter w = waiting;
+    if (w != null) {
+      w.wake();
+    }
+  }
+
+  /** Consumes a pending cancel request: whether there was one. */
+  public boolean takeCancelRequest() {
+    if (!cancelRequested) {
+      return false;
+    }
+    cancelRequested = false;
+    return true;
+  }
+
+  /** Drops a cancel request that arrived after the statement it was meant for ended. */
+  public void clearCancelRequest() {
+    if (cancelRequested) { // a read, not a fenced write, on every statement
+      cancelRequested = false;
+    }
+  }
+
   /** Number of distinct (tag, mode) locks held. */
   public int heldCount() {
     int n = 0;
