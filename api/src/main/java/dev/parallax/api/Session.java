@@ -69,6 +69,7 @@ public final class Session implements AutoCloseable {
   private long statementTimeoutMillis;
   /** Between a statement's start and end (a plan's: until its cursor closes); read by {@link #cancel}. */
   private volatile boolean statementRunning;
+  private LockWait untimedWait;
 
   Session(Database db) {
     this.db = db;
@@ -525,7 +526,8 @@ public final class Session implements AutoCloseable {
     statementRunning = true;
     try {
       long deadline = statementTimeoutMillis == 0 ? 0 : System.nanoTime() + statementTimeoutMillis * 1_000_000;
-      tx.setLockWait(new LockWait(LockWait.Policy.BLOCK, lockTimeoutMillis, deadline, deadlockTimeoutMillis));
+      tx.setLockWait(deadline == 0 ? untimedWait() : new LockWait(LockWait.Policy.BLOCK, lockTimeoutMillis, deadline,
+          deadlockTimeoutMillis));
       tx.startStatement();
     } catch (RuntimeException e) {
       statementRunning = false;
@@ -535,6 +537,16 @@ public final class Session implements AutoCloseable {
       throw e;
     }
     return auto;
+  }
+
+  /** The lock waits of statements without statement_timeout: one value while the settings stay. */
+  private LockWait untimedWait() {
+    LockWait w = untimedWait;
+    if (w == null || w.lockTimeoutMillis() != lockTimeoutMillis || w.deadlockTimeoutMillis() != deadlockTimeoutMillis) {
+      w = new LockWait(LockWait.Policy.BLOCK, lockTimeoutMillis, 0, deadlockTimeoutMillis);
+      untimedWait = w;
+    }
+    return w;
   }
 
   private <T> T statement(Body<T> body) {

@@ -78,7 +78,7 @@ public abstract class PlanState {
 
   /** Internal parameters this node or any node below it reads. */
   final java.util.BitSet paramDeps = new java.util.BitSet();
-  private long[] seenVersions = new long[0];
+  private long[] seenVersions = NO_VERSIONS;
 
   /** Compiles an expression of this node, noting the internal parameters it reads. */
   protected final ExprState compile(Expr e) {
@@ -89,8 +89,15 @@ public abstract class PlanState {
     return new ExprState(p, ctx.params(), ctx.execParams());
   }
 
+  private static final long[] NO_VERSIONS = new long[0];
+
   private void rememberParamVersions() {
-    seenVersions = new long[paramDeps.length()];
+    int n = paramDeps.length();
+    if (n == 0) {
+      seenVersions = NO_VERSIONS; // most nodes read no internal parameter: nothing to allocate per execution
+      return;
+    }
+    seenVersions = new long[n];
     for (int s = paramDeps.nextSetBit(0); s >= 0; s = paramDeps.nextSetBit(s + 1)) {
       seenVersions[s] = ctx.execParams().version(s);
     }
