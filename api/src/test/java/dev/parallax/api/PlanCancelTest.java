@@ -168,6 +168,21 @@ class PlanCancelTest {
   }
 
   @Test
+  void aCancelThatCameTooLateForItsStatementDoesNotHitTheNextOne() {
+    PlanBuilder b = new PlanBuilder();
+    Plan small = b.aggregate(b.seqScan(t.relation(), t.name(), t.columnTypes(), List.of(), null, ROWS),
+        List.of(AggCall.countStar()), List.of(), null);
+    QueryCursor c = s.run(small);
+    assertTrue(c.next(), "the scan is done, the statement still open");
+    assertTrue(s.cancel(), "the statement lasts until its cursor closes");
+    c.close(); // nothing checked the request after it came
+    assertEquals(ROWS, countOf(s.run(small)), "the next statement starts without the stale request");
+    s.begin();
+    assertEquals(ROWS, s.scan("t").size());
+    s.commit();
+  }
+
+  @Test
   void aCancelThatArrivesBetweenStatementsDoesNotHitTheNextOne() throws Exception {
     // a cancel racing with the end of a statement may land after it: the next statement starts clean
     for (int round = 0; round < 50; round++) {
