@@ -1,6 +1,6 @@
 package dev.parallax.executor.exec;
 
-import dev.parallax.executor.expr.ExprCompiler;
+import dev.parallax.executor.expr.ProgramCache;
 import dev.parallax.executor.expr.ExprState;
 import dev.parallax.executor.plan.Expr;
 import dev.parallax.executor.plan.Plan;
@@ -82,9 +82,9 @@ public abstract class PlanState {
 
   /** Compiles an expression of this node, noting the internal parameters it reads. */
   protected final ExprState compile(Expr e) {
-    dev.parallax.executor.expr.ExprProgram p = ExprCompiler.compile(e);
-    for (int slot : p.execParams()) {
-      paramDeps.set(slot);
+    dev.parallax.executor.expr.ExprProgram p = ProgramCache.program(e); // compiled once per plan, not per execution
+    for (int i = 0; i < p.execParamCount(); i++) {
+      paramDeps.set(p.execParam(i));
     }
     return new ExprState(p, ctx.params(), ctx.execParams());
   }

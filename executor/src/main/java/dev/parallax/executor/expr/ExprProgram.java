@@ -122,6 +122,16 @@ public final class ExprProgram {
     return maxColumn;
   }
 
+  /** How many internal parameter slots the program reads (see {@link #execParam}); no copy made. */
+  public int execParamCount() {
+    return execParams.length;
+  }
+
+  /** The {@code i}th internal parameter slot the program reads. */
+  public int execParam(int i) {
+    return execParams[i];
+  }
+
   /** The internal parameter slots the program reads (a rescan must notice when they change). */
   public int[] execParams() {
     return execParams.clone();
