@@ -1,7 +1,7 @@
 package dev.parallax.executor.exec;
 
-import dev.parallax.executor.expr.ProgramCache;
 import dev.parallax.executor.expr.ExprState;
+import dev.parallax.executor.expr.ProgramCache;
 import dev.parallax.executor.plan.Expr;
 import dev.parallax.executor.plan.Plan;
 import dev.parallax.storage.BufferUsage;
@@ -66,7 +66,7 @@ public abstract class PlanState {
     }
     metrics.loops++;
     if (ctx.analyze()) {
-      counted(this::initNode); // an index scan descends its tree here; children start inside
+      counted(this::initNode); // what a node does to start (an index scan opens its cursor); children start inside
     } else {
       initNode();
     }
