@@ -48,8 +48,9 @@ final class PlanSupport {
         throw new DatabaseException(SqlState.UNDEFINED_OBJECT, "index \"" + scan.index() + "\" does not exist");
       }
     }
-    for (Plan child : plan.children()) {
-      lockScanned(db, child, t);
+    java.util.List<Plan> children = plan.children();
+    for (int i = 0; i < children.size(); i++) { // no iterator: this runs per statement
+      lockScanned(db, children.get(i), t);
     }
   }
 

@@ -73,6 +73,9 @@ public final class Session implements AutoCloseable {
   private long workMemBytes = ExecContext.DEFAULT_WORK_MEM;
   /** SQL statements, prepared statements and settings of this session (created on first use). */
   private SqlSession sql;
+  /** Between a statement's start and end (a plan's: until its cursor closes); read by {@link #cancel}. */
+  private volatile boolean statementRunning;
+  private LockWait untimedWait;
 
   Session(Database db) {
     this.db = db;
@@ -94,7 +97,11 @@ public final class Session implements AutoCloseable {
     lockTimeoutMillis = positive(d, "lock_timeout");
   }
 
-  /** Longest time a statement may spend waiting for locks (0 = no limit): then 57014. */
+  /**
+   * Longest time a statement may run (0 = no limit): then 57014, whether it is waiting for a lock
+   * or running a plan (checked every few hundred rows). A plan's statement lasts until its cursor
+   * closes.
+   */
   public void setStatementTimeout(Duration d) {
     statementTimeoutMillis = positive(d, "statement_timeout");
   }
@@ -107,12 +114,18 @@ public final class Session implements AutoCloseable {
   }
 
   /**
-   * Cancels the statement this session is waiting in, if it is waiting for a lock (callable from
-   * any thread): the statement fails with 57014 and the transaction is aborted as after any error.
-   * Returns whether there was a wait to cancel.
+   * Cancels the statement this session is running (callable from any thread), whether it waits
+   * for a lock or runs a plan (a scan, sort, join or aggregate stops within a few hundred rows):
+   * it fails with 57014 and the transaction is aborted as after any error. Returns whether there
+   * was a statement to cancel; with none, nothing happens (as PostgreSQL ignores a cancel between
+   * queries).
    */
   public boolean cancel() {
-    return lockOwner.cancel();
+    if (!statementRunning) {
+      return lockOwner.cancel(); // a wait outside the statement frame (none today), or nothing
+    }
+    lockOwner.requestCancel();
+    return true;
   }
 
   // ---- transactions -------------------------------------------------------------------------
@@ -585,6 +598,7 @@ public final class Session implements AutoCloseable {
       openCursor = true;
       cursor.onClose(ok -> {
         openCursor = false;
+        statementRunning = false;
         if (ok) {
           tx.commandCounterIncrement();
           if (auto) {
@@ -598,6 +612,7 @@ public final class Session implements AutoCloseable {
       });
       return cursor;
     } catch (RuntimeException e) {
+      statementRunning = false;
       if (auto) {
         endTransaction(false);
       } else {
@@ -643,12 +658,16 @@ public final class Session implements AutoCloseable {
     if (auto) {
       tx = db.transactions().begin(db.settings().defaultIsolation(), false, lockOwner);
     }
+    lockOwner.clearCancelRequest(); // one meant for an earlier statement
+    statementRunning = true;
     try {
       long deadline = statementTimeoutMillis == 0 ? 0 : System.nanoTime() + statementTimeoutMillis * 1_000_000;
-      tx.setLockWait(new LockWait(LockWait.Policy.BLOCK, lockTimeoutMillis, deadline, deadlockTimeoutMillis));
+      tx.setLockWait(deadline == 0 ? untimedWait() : new LockWait(LockWait.Policy.BLOCK, lockTimeoutMillis, deadline,
+          deadlockTimeoutMillis));
       tx.startStatement();
       ranStatement = true;
     } catch (RuntimeException e) {
+      statementRunning = false;
       if (auto) {
         endTransaction(false);
       }
@@ -657,10 +676,25 @@ public final class Session implements AutoCloseable {
     return auto;
   }
 
+  /** The lock waits of statements without statement_timeout: one value while the settings stay. */
+  private LockWait untimedWait() {
+    LockWait w = untimedWait;
+    if (w == null || w.lockTimeoutMillis() != lockTimeoutMillis || w.deadlockTimeoutMillis() != deadlockTimeoutMillis) {
+      w = new LockWait(LockWait.Policy.BLOCK, lockTimeoutMillis, 0, deadlockTimeoutMillis);
+      untimedWait = w;
+    }
+    return w;
+  }
+
   private <T> T statement(Body<T> body) {
     boolean auto = beginStatement();
     try {
-      T result = body.run(tx);
+      T result;
+      try {
+        result = body.run(tx);
+      } finally {
+        statementRunning = false;
+      }
       tx.commandCounterIncrement();
       if (auto) {
         endTransaction(true);

@@ -96,6 +96,9 @@ final class ClockBufferPool implements BufferPool {
               throw failure;
             }
             hit(f);
+            if (countsInUsage(id.relation())) {
+              BufferUsage.current().sharedHit++;
+            }
             return f;
           }
           f.unpin();
@@ -127,6 +130,9 @@ final class ClockBufferPool implements BufferPool {
           PageChecksum.verify(id, v.data);
         }
         reads.increment();
+        if (countsInUsage(id.relation())) {
+          BufferUsage.current().sharedRead++;
+        }
         v.finishLoad(Frame.VALID, null);
         return v;
       } catch (RuntimeException e) {
@@ -144,6 +150,11 @@ final class ClockBufferPool implements BufferPool {
       f.usage++;
     }
     hits.increment();
+  }
+
+  /** Whether a pin of the relation counts in {@link BufferUsage}: the commit log is not a table's page. */
+  static boolean countsInUsage(int relation) {
+    return relation != SystemRelations.COMMIT_LOG;
   }
 
   @Override

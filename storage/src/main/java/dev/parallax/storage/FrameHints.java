@@ -40,6 +40,7 @@ public final class FrameHints {
       if (f != null && f.tryPin()) {
         if (f.pageKey == Frame.pageKey(relation, block) && f.loadState == Frame.VALID) {
           pool.hit(f);
+          BufferUsage.current().sharedHit++;
           return f;
         }
         f.unpin();

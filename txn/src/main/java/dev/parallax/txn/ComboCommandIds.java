@@ -22,11 +22,15 @@ import java.util.Map;
  */
 public final class ComboCommandIds {
   private final List<long[]> pairs = new ArrayList<>();
-  private final Map<Long, Integer> index = new HashMap<>();
+  /** Made on the first combo id: most transactions (every autocommit read) never need one. */
+  private Map<Long, Integer> index;
 
   /** The combo id for (cmin, cmax), creating it if new. */
   public int combine(int cmin, int cmax) {
     long key = pack(cmin, cmax);
+    if (index == null) {
+      index = new HashMap<>();
+    }
     Integer existing = index.get(key);
     if (existing != null) {
       return existing;

@@ -28,4 +28,12 @@ public interface CurrentTransaction {
   ComboCommandIds comboCommandIds();
 
   IsolationLevel isolation();
+
+  /**
+   * Throws 57014 if the running statement was cancelled ({@code Session.cancel}) or has run past
+   * its statement_timeout. Long loops call it every few hundred rows (PostgreSQL's
+   * CHECK_FOR_INTERRUPTS); it must be cheap: a volatile read and a clock read. A transaction
+   * without either (a parallel worker's copy, for now) never throws.
+   */
+  default void checkForInterrupts() {}
 }

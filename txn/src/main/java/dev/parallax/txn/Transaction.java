@@ -95,6 +95,18 @@ public final class Transaction implements CurrentTransaction {
     this.lockWait = wait;
   }
 
+  /** Cancel requests come through the lock owner (shared by the session); the deadline through the lock wait. */
+  @Override
+  public void checkForInterrupts() {
+    if (lockOwner != null && lockOwner.takeCancelRequest()) {
+      throw new DatabaseException(SqlState.QUERY_CANCELED, "canceling statement due to user request");
+    }
+    long deadline = lockWait.statementDeadlineNanos();
+    if (deadline != 0 && System.nanoTime() - deadline >= 0) {
+      throw new DatabaseException(SqlState.QUERY_CANCELED, "canceling statement due to statement timeout");
+    }
+  }
+
   @Override
   public long xidForWrite() {
     checkActive();

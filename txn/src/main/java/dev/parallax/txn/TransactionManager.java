@@ -120,7 +120,7 @@ public final class TransactionManager {
     boolean own = owner == null;
     LockOwner o = own ? locks.newOwner("virtual transaction " + vxid) : owner;
     if (!own) {
-      o.rename("virtual transaction " + vxid);
+      o.renameVirtual(vxid);
     }
     Transaction tx = new Transaction(this, level, readOnly, o, own);
     synchronized (running) {

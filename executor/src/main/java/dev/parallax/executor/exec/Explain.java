@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
 /**
  * EXPLAIN in PostgreSQL's text layout: one line per node with the planner's estimates, and with
  * ANALYZE the actual time to the first row and in total (milliseconds per loop), rows per loop and
- * loops; details (filters, sort keys, rows removed) indented below. Plans carry no column names:
+ * loops; details (filters, sort keys, rows removed, and PostgreSQL's {@code Buffers: shared hit=N
+ * read=M}: the node's buffer pins, children included, omitted when none) indented below. Plans carry no column names:
  * a column is {@code $n} of the node's input row, and join conditions mark the inner side's
  * columns {@code inner.$n}.
  */
@@ -106,8 +107,15 @@ public final class Explain {
     if (p instanceof dev.parallax.executor.plan.ModifyTablePlan mp) {
       ModifyTableExplain.details(mp, s, detail, out);
     }
-    if (s != null && s.metrics().pagesRead() > 0) {
-      out.append(detail).append("Pages: ").append(s.metrics().pagesRead()).append('\n');
+    if (s != null && (s.metrics().sharedHit() > 0 || s.metrics().sharedRead() > 0)) {
+      out.append(detail).append("Buffers: shared");
+      if (s.metrics().sharedHit() > 0) {
+        out.append(" hit=").append(s.metrics().sharedHit());
+      }
+      if (s.metrics().sharedRead() > 0) {
+        out.append(" read=").append(s.metrics().sharedRead());
+      }
+      out.append('\n');
     }
     writeSubPlans(p, s, depth, detail, out);
     for (int i = 0; i < p.children().size(); i++) {

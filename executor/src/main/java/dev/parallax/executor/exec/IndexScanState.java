@@ -53,7 +53,8 @@ final class IndexScanState extends PlanState {
   @Override
   protected void initNode() {
     lower = compileBound(scan.lower());
-    upper = compileBound(scan.upper());
+    // an equality scan (the usual point lookup) has one key for both bounds: evaluated and encoded once
+    upper = scan.upper() != null && scan.upper().equals(scan.lower()) ? lower : compileBound(scan.upper());
     heapSlot = new HeapSlot(tableTypes);
     open();
   }
@@ -71,26 +72,28 @@ final class IndexScanState extends PlanState {
 
   private void open() {
     Object[] lo = values(lower);
-    Object[] hi = values(upper);
+    Object[] hi = upper == lower ? lo : values(upper);
     if (lo == NO_ROWS || hi == NO_ROWS) {
       cursor = null;
       return;
     }
-    ScanBounds bounds = new ScanBounds(lo == null ? null : IndexKeyCodec.encode(keyTypes, lo), scan.lowerInclusive(),
-        hi == null ? null : IndexKeyCodec.encode(keyTypes, hi), scan.upperInclusive());
+    byte[] loKey = lo == null ? null : IndexKeyCodec.encode(keyTypes, lo);
+    byte[] hiKey = hi == lo ? loKey : hi == null ? null : IndexKeyCodec.encode(keyTypes, hi);
+    ScanBounds bounds = new ScanBounds(loKey, scan.lowerInclusive(), hiKey, scan.upperInclusive());
     cursor = ctx.indexes().apply(scan.indexRelation()).scan(bounds, scan.forward());
   }
 
   private static final Object[] NO_ROWS = new Object[0];
+  /** The row bounds are evaluated over: none (they read constants and parameters); nothing writes it. */
+  private static final VirtualSlot NO_COLUMNS = new VirtualSlot(0);
 
   private static Object[] values(ExprState[] bound) {
     if (bound == null) {
       return null;
     }
     Object[] out = new Object[bound.length];
-    VirtualSlot none = new VirtualSlot(0);
     for (int i = 0; i < out.length; i++) {
-      out[i] = bound[i].value(none);
+      out[i] = bound[i].value(NO_COLUMNS);
       if (out[i] == null) {
         return NO_ROWS; // "= NULL" is never true
       }

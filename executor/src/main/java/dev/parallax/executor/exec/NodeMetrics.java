@@ -12,6 +12,8 @@ public final class NodeMetrics {
   long startupNanos = -1;
   long totalNanos;
   long pagesRead;
+  long sharedHit;
+  long sharedRead;
 
   public long rows() {
     return rows;
@@ -36,5 +38,15 @@ public final class NodeMetrics {
 
   public long pagesRead() {
     return pagesRead;
+  }
+
+  /** Pins that found their page in the buffer pool while this node (and its children) ran. */
+  public long sharedHit() {
+    return sharedHit;
+  }
+
+  /** Pins that had to read their page from the store while this node (and its children) ran. */
+  public long sharedRead() {
+    return sharedRead;
   }
 }

@@ -1,9 +1,10 @@
 package dev.parallax.executor.exec;
 
-import dev.parallax.executor.expr.ExprCompiler;
 import dev.parallax.executor.expr.ExprState;
+import dev.parallax.executor.expr.ProgramCache;
 import dev.parallax.executor.plan.Expr;
 import dev.parallax.executor.plan.Plan;
+import dev.parallax.storage.BufferUsage;
 import java.util.List;
 
 /**
@@ -64,7 +65,11 @@ public abstract class PlanState {
       projected = new VirtualSlot(targets.length);
     }
     metrics.loops++;
-    initNode();
+    if (ctx.analyze()) {
+      counted(this::initNode); // what a node does to start (an index scan opens its cursor); children start inside
+    } else {
+      initNode();
+    }
     for (PlanState c : children()) {
       paramDeps.or(c.paramDeps);
     }
@@ -76,16 +81,16 @@ public abstract class PlanState {
 
   /** Internal parameters this node or any node below it reads. */
   final java.util.BitSet paramDeps = new java.util.BitSet();
-  private long[] seenVersions = new long[0];
+  private long[] seenVersions = NO_VERSIONS;
 
   /** Compiles an expression of this node, noting the internal parameters it reads. */
   protected final ExprState compile(Expr e) {
-    dev.parallax.executor.expr.ExprProgram p = ExprCompiler.compile(e);
-    for (int slot : p.execParams()) {
-      paramDeps.set(slot);
+    dev.parallax.executor.expr.ExprProgram p = ProgramCache.program(e); // compiled once per plan, not per execution
+    for (int i = 0; i < p.execParamCount(); i++) {
+      paramDeps.set(p.execParam(i));
     }
     ExprState state = new ExprState(p, ctx.params(), ctx.execParams());
-    if (!p.subPlans().isEmpty()) {
+    if (p.hasSubPlans()) {
       // Each sub-query gets its own state tree; this node depends on whatever it reads from above.
       state.bindSubPlans(sp -> {
         SubPlanState s = new SubPlanState(sp, ctx);
@@ -97,8 +102,15 @@ public abstract class PlanState {
     return state;
   }
 
+  private static final long[] NO_VERSIONS = new long[0];
+
   private void rememberParamVersions() {
-    seenVersions = new long[paramDeps.length()];
+    int n = paramDeps.length();
+    if (n == 0) {
+      seenVersions = NO_VERSIONS; // most nodes read no internal parameter: nothing to allocate per execution
+      return;
+    }
+    seenVersions = new long[n];
     for (int s = paramDeps.nextSetBit(0); s >= 0; s = paramDeps.nextSetBit(s + 1)) {
       seenVersions[s] = ctx.execParams().version(s);
     }
@@ -121,9 +133,29 @@ public abstract class PlanState {
 
   /** The next output row, or null at the end. */
   public final TupleSlot next() {
-    long start = ctx.analyze() ? System.nanoTime() : 0;
+    if (ctx.analyze()) {
+      return instrumentedNext();
+    }
+    return nextRow();
+  }
+
+  /** Rows between two looks at cancel and statement_timeout, per node (see {@link #nextRow}). */
+  static final int INTERRUPT_CHECK_ROWS = 256;
+  private int untilInterruptCheck = INTERRUPT_CHECK_ROWS;
+
+  /**
+   * Every {@link #INTERRUPT_CHECK_ROWS} input rows a node asks the transaction whether the
+   * statement was cancelled or ran past statement_timeout (a volatile read and a clock read), so
+   * any long loop of a plan (a scan, the input of a sort, hash or aggregate, a nested loop's
+   * inner side) stops within a few hundred rows of the request.
+   */
+  private TupleSlot nextRow() {
     TupleSlot out = null;
     while (true) {
+      if (--untilInterruptCheck <= 0) {
+        untilInterruptCheck = INTERRUPT_CHECK_ROWS;
+        checkForInterrupts();
+      }
       TupleSlot in = produce();
       if (in == null) {
         break;
@@ -134,17 +166,51 @@ public abstract class PlanState {
       }
       metrics.removedByFilter++;
     }
-    if (ctx.analyze()) {
-      long now = System.nanoTime();
-      metrics.totalNanos += now - start;
-      if (out != null && metrics.startupNanos < 0) {
-        metrics.startupNanos = metrics.totalNanos;
-      }
-    }
     if (out != null) {
       metrics.rows++;
     }
     return out;
+  }
+
+  /** Throws 57014 if the statement was cancelled or timed out; for loops that do not return rows. */
+  protected final void checkForInterrupts() {
+    dev.parallax.txn.CurrentTransaction t = ctx.tx();
+    if (t != null) {
+      t.checkForInterrupts();
+    }
+  }
+
+  /** {@link #nextRow} under EXPLAIN ANALYZE: timed, and the thread's buffer pins counted. */
+  private TupleSlot instrumentedNext() {
+    BufferUsage usage = BufferUsage.current();
+    long hit = usage.sharedHit();
+    long read = usage.sharedRead();
+    long start = System.nanoTime();
+    TupleSlot out;
+    try {
+      out = nextRow();
+    } finally {
+      metrics.sharedHit += usage.sharedHit() - hit;
+      metrics.sharedRead += usage.sharedRead() - read;
+    }
+    metrics.totalNanos += System.nanoTime() - start;
+    if (out != null && metrics.startupNanos < 0) {
+      metrics.startupNanos = metrics.totalNanos;
+    }
+    return out;
+  }
+
+  /** Runs a start or rescan of the node under EXPLAIN ANALYZE, counting its buffer pins. */
+  private void counted(Runnable action) {
+    BufferUsage usage = BufferUsage.current();
+    long hit = usage.sharedHit();
+    long read = usage.sharedRead();
+    try {
+      action.run();
+    } finally {
+      metrics.sharedHit += usage.sharedHit() - hit;
+      metrics.sharedRead += usage.sharedRead() - read;
+    }
   }
 
   private boolean passes(TupleSlot in) {
@@ -172,7 +238,11 @@ public abstract class PlanState {
   /** Starts the node over from its first row. */
   public void rescan() {
     metrics.loops++;
-    rescanNode();
+    if (ctx.analyze()) {
+      counted(this::rescanNode);
+    } else {
+      rescanNode();
+    }
     rememberParamVersions();
   }
 
@@ -184,7 +254,11 @@ public abstract class PlanState {
    */
   void refreshParams() {
     if (paramsChanged()) {
-      rescanNode();
+      if (ctx.analyze()) {
+        counted(this::rescanNode);
+      } else {
+        rescanNode();
+      }
       rememberParamVersions();
     }
   }

@@ -23,6 +23,8 @@ final class SortState extends OneChildState {
   private SortRuns runs;
   private SortRuns.Merge merge;
   private Comparator<Object[][]> order;
+  private int comparisons;
+  private static final int SORT_INTERRUPT_CHECK = 4096;
   /** What EXPLAIN ANALYZE reports: "quicksort" or "external merge", and the bytes it took. */
   String method;
   long methodBytes;
@@ -44,6 +46,10 @@ final class SortState extends OneChildState {
       keyStates[i] = compile(keys.get(i).expr());
     }
     order = (x, y) -> {
+      if (++comparisons == SORT_INTERRUPT_CHECK) { // an in-memory sort of many rows must stop on cancel too
+        comparisons = 0;
+        checkForInterrupts();
+      }
       for (int i = 0; i < keys.size(); i++) {
         int c = Ordering.compare(x[0][i], y[0][i], keys.get(i).nullsFirst());
         if (c != 0) {

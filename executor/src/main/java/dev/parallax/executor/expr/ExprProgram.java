@@ -137,9 +137,24 @@ public final class ExprProgram {
     return maxColumn;
   }
 
+  /** Whether the program runs sub-queries (then its ExprState needs evaluators bound). */
+  public boolean hasSubPlans() {
+    return subPlans.length > 0;
+  }
+
   /** The sub-queries the program runs (each needs an evaluator bound to the ExprState). */
   public List<dev.parallax.executor.plan.Expr.SubPlan> subPlans() {
     return java.util.Arrays.stream(subPlans).map(SubPlanCall::expr).toList();
+  }
+
+  /** How many internal parameter slots the program reads (see {@link #execParam}); no copy made. */
+  public int execParamCount() {
+    return execParams.length;
+  }
+
+  /** The {@code i}th internal parameter slot the program reads. */
+  public int execParam(int i) {
+    return execParams[i];
   }
 
   /** The internal parameter slots the program reads (a rescan must notice when they change). */

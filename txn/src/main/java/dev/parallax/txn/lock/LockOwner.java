@@ -68,7 +68,12 @@ public final class LockOwner {
   final int[] fastPathModes = new int[FAST_PATH_SLOTS];
 
   volatile LockOwner leader = this;
-  private volatile String name;
+  /**
+   * A String, or the Long id of the virtual transaction it runs: every statement in autocommit
+   * begins a transaction, and formatting "virtual transaction N" each time cost more than the
+   * rest of naming; it is formatted only when someone reads it (a view, a deadlock message).
+   */
+  private volatile Object name;
   /** The request this owner is blocked on, if any: read by cancel, the view and the detector. */
   volatile Waiter waiting;
   /** Set by {@link #cancel} from another thread; consumed by the wait it interrupts. */
@@ -80,7 +85,13 @@ public final class LockOwner {
   }
 
   public String name() {
-    return name;
+    Object n = name;
+    return n instanceof String ? (String) n : "virtual transaction " + n;
+  }
+
+  /** Names the owner after the virtual transaction it now runs (formatted on demand). */
+  public void renameVirtual(long virtualTransactionId) {
+    this.name = virtualTransactionId;
   }
 
   /** Renames the owner (a transaction names itself by its id once it has one). */
@@ -160,6 +171,36 @@ public final class LockOwner {
     return true;
   }
 
+  /**
+   * Asks the statement running under this owner to stop (from any thread): a lock wait it is in
+   * ends at once with 57014, and a running plan at its next interrupt check
+   * ({@code CurrentTransaction.checkForInterrupts}). The request stays pending until one of them
+   * consumes it or {@link #clearCancelRequest} drops it (a new statement starts clean).
+   */
+  public void requestCancel() {
+    cancelRequested = true;
+    Waiter w = waiting;
+    if (w != null) {
+      w.wake();
+    }
+  }
+
+  /** Consumes a pending cancel request: whether there was one. */
+  public boolean takeCancelRequest() {
+    if (!cancelRequested) {
+      return false;
+    }
+    cancelRequested = false;
+    return true;
+  }
+
+  /** Drops a cancel request that arrived after the statement it was meant for ended. */
+  public void clearCancelRequest() {
+    if (cancelRequested) { // a read, not a fenced write, on every statement
+      cancelRequested = false;
+    }
+  }
+
   /** Number of distinct (tag, mode) locks held. */
   public int heldCount() {
     int n = 0;
@@ -173,6 +214,6 @@ public final class LockOwner {
 
   @Override
   public String toString() {
-    return name;
+    return name();
   }
 }
