@@ -4,6 +4,7 @@ import dev.parallax.storage.Buffer;
 import dev.parallax.storage.BufferPool;
 import dev.parallax.storage.DataCorruptedException;
 import dev.parallax.storage.DatabaseException;
+import dev.parallax.storage.PageCopies;
 import dev.parallax.storage.FrameHints;
 import dev.parallax.storage.PageId;
 import dev.parallax.storage.ResourceManagers;
@@ -75,6 +76,8 @@ public final class BTree {
   /** Frames of our pages by block: pins without a map lookup or a PageId per level. */
   private final FrameHints hints;
   private final ReentrantLock[] uniqueStripes = new ReentrantLock[STRIPES];
+  /** Whether lookups use and make search copies of pages ({@link PageSearch}); tests turn it off. */
+  volatile boolean searchCopies = true;
   /** A root the search may start from (see the invariants): updated by our own root splits. */
   private volatile long cachedRoot;
 
@@ -209,11 +212,18 @@ public final class BTree {
    * low-bound copies, no allocation.
    */
   Buffer descend(byte[] key, boolean strict, boolean exclusive) {
-    return descend(key, strict, exclusive, null);
+    return descend(key, strict, exclusive, null, false);
   }
 
-  /** The descent; {@code low}, if not null, receives the leaf's low bound in {@code low[0]}. */
   private Buffer descend(byte[] key, boolean strict, boolean exclusive, byte[][] low) {
+    return descend(key, strict, exclusive, low, false);
+  }
+
+  /**
+   * The descent; {@code low}, if not null, receives the leaf's low bound in {@code low[0]};
+   * {@code copy}: lookups make search copies of the pages they pass (see {@link #noteRead}).
+   */
+  private Buffer descend(byte[] key, boolean strict, boolean exclusive, byte[][] low, boolean copy) {
     long root = cachedRoot;
     int block = (int) root;
     int level = (int) (root >>> 32);
@@ -221,12 +231,18 @@ public final class BTree {
     latch(buf, exclusive && level == 0);
     while (true) {
       byte[] p = buf.data();
+      if (copy) {
+        noteRead(buf);
+      }
       while (!(exclusive && BTreePage.incompleteSplit(p)) && (key == null ? !BTreePage.isRightmost(p) : beyond(key, p, strict))) {
         if (low != null) {
           low[0] = BTreePage.key(p, 0);
         }
         buf = moveRight(buf, exclusive && level == 0);
         p = buf.data();
+        if (copy) {
+          noteRead(buf);
+        }
       }
       if (BTreePage.isLeaf(p) || exclusive && BTreePage.incompleteSplit(p)) {
         // A writer stops at an unfinished split (the caller finishes it and starts again).
@@ -276,11 +292,122 @@ public final class BTree {
 
   /** The TIDs of the entries whose key starts with {@code prefix} (an equality lookup for a full key). */
   public long[] lookup(byte[] prefix) {
+    if (searchCopies) {
+      long[] found = lookupInCopies(prefix);
+      if (found != null) {
+        return found;
+      }
+    }
+    return lookupLatched(prefix);
+  }
+
+  /**
+   * The lookup through the pages' search copies ({@link PageSearch}): no pin, no latch, no page
+   * byte read, no frame touched. Returns null, to fall back to {@link #lookupLatched}, when a page on the way has
+   * no current copy, when an abbreviation cannot decide (a tie of long abbreviations, a key
+   * shorter than a page's common prefix), or when the answer may continue on the right sibling.
+   *
+   * <p>Why this is right (Lehman and Yao with snapshots): each copy is the page's content at the
+   * moment its validity word was read ({@link PageCopies}). A downlink read from a parent's
+   * copy leads to a page whose low bound is at most the key, and low bounds never change (no
+   * page is freed or merged). At the leaf copy's moment, the key is below its high key (else we
+   * move right, as a latched reader does), and no string starting with the key reaches the high
+   * key (else we fall back), so every entry starting with the key is on this leaf at that
+   * moment, and the copy shows exactly those: the lookup takes effect at that moment.
+   */
+  private long[] lookupInCopies(byte[] k) {
+    long[] a = hints.derived((int) cachedRoot);
+    while (a != null && !PageSearch.isSeen(a)) {
+      long header = a[1];
+      long x = PageSearch.abbreviate(a, header, k);
+      if (x == PageSearch.UNKNOWN) {
+        return null;
+      }
+      if (!PageSearch.rightmost(header)) {
+        long h = a[2];
+        if (h <= x) {
+          if (h == x && PageSearch.isLong(x)) {
+            return null;
+          }
+          a = hints.derived(PageSearch.rightLink(header));
+          continue;
+        }
+      }
+      int e = PageSearch.entryStart(header);
+      if (!PageSearch.leaf(header)) {
+        int r = PageSearch.count(a, header, x, true);
+        if (PageSearch.isLong(x) && r > 1 && a[e + 2 * (r - 1)] == x) {
+          return null;
+        }
+        a = hints.derived((int) a[e + 2 * (r - 1) + 1]);
+        continue;
+      }
+      int m = PageSearch.entries(header);
+      long first = 0;
+      long[] more = null;
+      int n = 0;
+      int i = PageSearch.count(a, header, x, false);
+      for (; i < m; i++) {
+        int starts = PageSearch.startsWith(a[e + 2 * i], x);
+        if (starts < 0) {
+          return null;
+        }
+        if (starts == 0) {
+          break;
+        }
+        long tid = a[e + 2 * i + 1];
+        if (n == 0) {
+          first = tid;
+        } else {
+          if (more == null) {
+            more = new long[8];
+            more[0] = first;
+          } else if (n == more.length) {
+            more = Arrays.copyOf(more, n * 2);
+          }
+          more[n] = tid;
+        }
+        n++;
+      }
+      if (i == m && !PageSearch.rightmost(header) && PageSearch.startsWith(a[2], x) != 0) {
+        return null; // may go on to the right: the latched path couples the two pages
+      }
+      return tids(first, more, n);
+    }
+    return null;
+  }
+
+  long[] lookupInCopiesForProbe(byte[] k) { return lookupInCopies(k); }
+
+  /**
+   * A lookup read {@code buf} (latched): the second time it finds the page unchanged, it attaches
+   * and publishes a search copy, so that pages that change often (inserts) are not copied after
+   * every change.
+   */
+  private void noteRead(Buffer buf) {
+    long[] d = buf.derived();
+    if (d == null) {
+      buf.attach(null, PageSearch.seen(buf));
+      return;
+    }
+    int block = buf.id().block();
+    if (PageSearch.isSeen(d)) {
+      long[] copy = PageSearch.of(buf);
+      if (buf.attach(d, copy)) {
+        hints.publish(block, copy);
+      }
+    } else if (hints.derived(block) != d) {
+      hints.publish(block, d); // a racing publisher or grower lost it
+    }
+  }
+
+  /** The lookup through latched pages (the original path). */
+  private long[] lookupLatched(byte[] prefix) {
     // The usual answer is one TID: kept in a local, so that only the result array is allocated.
     long first = 0;
     long[] more = null;
     int n = 0;
-    Buffer buf = descend(prefix, false, false);
+    Buffer buf = descend(prefix, false, false, null, searchCopies);
     try {
       while (true) {
         byte[] p = buf.data();
