@@ -212,18 +212,11 @@ public final class BTree {
    * low-bound copies, no allocation.
    */
   Buffer descend(byte[] key, boolean strict, boolean exclusive) {
-    return descend(key, strict, exclusive, null, false);
+    return descend(key, strict, exclusive, null);
   }
 
+  /** The descent; {@code low}, if not null, receives the leaf's low bound in {@code low[0]}. */
   private Buffer descend(byte[] key, boolean strict, boolean exclusive, byte[][] low) {
-    return descend(key, strict, exclusive, low, false);
-  }
-
-  /**
-   * The descent; {@code low}, if not null, receives the leaf's low bound in {@code low[0]};
-   * {@code copy}: lookups make search copies of the pages they pass (see {@link #noteRead}).
-   */
-  private Buffer descend(byte[] key, boolean strict, boolean exclusive, byte[][] low, boolean copy) {
     long root = cachedRoot;
     int block = (int) root;
     int level = (int) (root >>> 32);
@@ -231,18 +224,12 @@ public final class BTree {
     latch(buf, exclusive && level == 0);
     while (true) {
       byte[] p = buf.data();
-      if (copy) {
-        noteRead(buf);
-      }
       while (!(exclusive && BTreePage.incompleteSplit(p)) && (key == null ? !BTreePage.isRightmost(p) : beyond(key, p, strict))) {
         if (low != null) {
           low[0] = BTreePage.key(p, 0);
         }
         buf = moveRight(buf, exclusive && level == 0);
         p = buf.data();
-        if (copy) {
-          noteRead(buf);
-        }
       }
       if (BTreePage.isLeaf(p) || exclusive && BTreePage.incompleteSplit(p)) {
         // A writer stops at an unfinished split (the caller finishes it and starts again).
@@ -293,54 +280,65 @@ public final class BTree {
   /** The TIDs of the entries whose key starts with {@code prefix} (an equality lookup for a full key). */
   public long[] lookup(byte[] prefix) {
     if (searchCopies) {
-      long[] found = lookupInCopies(prefix);
-      if (found != null) {
-        return found;
-      }
+      return lookupInCopies(prefix, true);
     }
-    return lookupLatched(prefix);
+    return lookupLatched(prefix, (int) cachedRoot, false);
   }
 
   /**
    * The lookup through the pages' search copies ({@link PageSearch}): no pin, no latch, no page
-   * byte read, no frame touched. Returns null, to fall back to {@link #lookupLatched}, when a page on the way has
-   * no current copy, when an abbreviation cannot decide (a tie of long abbreviations, a key
-   * shorter than a page's common prefix), or when the answer may continue on the right sibling.
+   * byte read, no frame touched. Where a page has no current copy, or the answer may continue on
+   * the right sibling, it goes on latched from that page ({@code fallBack}; else returns null).
+   * Where an abbreviation cannot decide (a tie of long abbreviations, a key shorter than the
+   * page's common prefix), an internal page is searched once under its latch (if its copy is
+   * still attached, the page is as copied) and the descent goes on through copies; a leaf goes
+   * on latched.
    *
    * <p>Why this is right (Lehman and Yao with snapshots): each copy is the page's content at the
-   * moment its validity word was read ({@link PageCopies}). A downlink read from a parent's
+   * moment its validity word was read ({@link PageCopies}). A downlink or right link read from a
    * copy leads to a page whose low bound is at most the key, and low bounds never change (no
-   * page is freed or merged). At the leaf copy's moment, the key is below its high key (else we
+   * page is freed or merged); so does one read under a latch, and any such page is a valid start
+   * for a latched descent. At the leaf copy's moment, the key is below its high key (else we
    * move right, as a latched reader does), and no string starting with the key reaches the high
-   * key (else we fall back), so every entry starting with the key is on this leaf at that
-   * moment, and the copy shows exactly those: the lookup takes effect at that moment.
+   * key (else we go on latched, which couples the two leaves), so every entry starting with the
+   * key is on this leaf at that moment, and the copy shows exactly those: the lookup takes effect
+   * at that moment.
    */
-  private long[] lookupInCopies(byte[] k) {
-    long[] a = hints.derived((int) cachedRoot);
-    while (a != null && !PageSearch.isSeen(a)) {
+  private long[] lookupInCopies(byte[] k, boolean fallBack) {
+    int block = (int) cachedRoot;
+    long[] a = hints.derived(block);
+    while (a != null) {
       long header = a[1];
       long x = PageSearch.abbreviate(a, header, k);
-      if (x == PageSearch.UNKNOWN) {
-        return null;
-      }
-      if (!PageSearch.rightmost(header)) {
+      if (!PageSearch.rightmost(header) && x != PageSearch.UNKNOWN) {
         long h = a[2];
-        if (h <= x) {
-          if (h == x && PageSearch.isLong(x)) {
-            return null;
-          }
-          a = hints.derived(PageSearch.rightLink(header));
+        if (h < x || h == x && !PageSearch.isLong(x)) {
+          block = PageSearch.rightLink(header);
+          a = hints.derived(block);
           continue;
+        }
+        if (h == x) {
+          x = PageSearch.UNKNOWN;
         }
       }
       int e = PageSearch.entryStart(header);
       if (!PageSearch.leaf(header)) {
-        int r = PageSearch.count(a, header, x, true);
-        if (PageSearch.isLong(x) && r > 1 && a[e + 2 * (r - 1)] == x) {
-          return null;
+        int child;
+        int r = x == PageSearch.UNKNOWN ? 0 : PageSearch.count(a, header, x, true);
+        if (r == 0 || PageSearch.isLong(x) && r > 1 && a[e + 2 * (r - 1)] == x) {
+          child = childUnderLatch(block, a, k);
+          if (child < 0) {
+            break;
+          }
+        } else {
+          child = (int) a[e + 2 * (r - 1) + 1];
         }
-        a = hints.derived((int) a[e + 2 * (r - 1) + 1]);
+        block = child;
+        a = hints.derived(block);
         continue;
+      }
+      if (x == PageSearch.UNKNOWN) {
+        break;
       }
       int m = PageSearch.entries(header);
       long first = 0;
@@ -349,11 +347,11 @@ public final class BTree {
       int i = PageSearch.count(a, header, x, false);
       for (; i < m; i++) {
         int starts = PageSearch.startsWith(a[e + 2 * i], x);
-        if (starts < 0) {
-          return null;
-        }
         if (starts == 0) {
           break;
+        }
+        if (starts < 0) {
+          return fallBack ? lookupLatched(k, block, true) : null;
         }
         long tid = a[e + 2 * i + 1];
         if (n == 0) {
@@ -370,14 +368,35 @@ public final class BTree {
         n++;
       }
       if (i == m && !PageSearch.rightmost(header) && PageSearch.startsWith(a[2], x) != 0) {
-        return null; // may go on to the right: the latched path couples the two pages
+        break; // may go on to the right: the latched path couples the two pages
       }
       return tids(first, more, n);
     }
-    return null;
+    return fallBack ? lookupLatched(k, block, true) : null;
   }
 
-  long[] lookupInCopiesForProbe(byte[] k) { return lookupInCopies(k); }
+  /**
+   * The downlink for {@code k} on internal page {@code block} read under its shared latch, if the
+   * page still has copy {@code a} attached (so it is unchanged since); else -1.
+   */
+  private int childUnderLatch(int block, long[] a, byte[] k) {
+    Buffer buf = pin(block);
+    buf.latchShared();
+    try {
+      if (buf.derived() != a) {
+        return -1;
+      }
+      byte[] p = buf.data();
+      return BTreePage.child(p, BTreePage.childSlot(p, k, false));
+    } finally {
+      release(buf);
+    }
+  }
+
+  /** For tests: the lookup through copies alone (null where it would go on latched). */
+  long[] lookupInCopiesForTest(byte[] k) {
+    return lookupInCopies(k, false);
+  }
 
   /**
    * A lookup read {@code buf} (latched): the second time it finds the page unchanged, it attaches
@@ -401,13 +420,42 @@ public final class BTree {
     }
   }
 
-  /** The lookup through latched pages (the original path). */
-  private long[] lookupLatched(byte[] prefix) {
+  /**
+   * The latched descent of a lookup from {@code block} (the root, or any page whose low bound is
+   * at most {@code key}: see {@link #lookupInCopies}); {@code copy}: note the pages for copies.
+   */
+  private Buffer descendForLookup(byte[] key, int block, boolean copy) {
+    Buffer buf = pin(block);
+    buf.latchShared();
+    while (true) {
+      byte[] p = buf.data();
+      if (copy) {
+        noteRead(buf);
+      }
+      while (beyond(key, p, false)) {
+        buf = moveRight(buf, false);
+        p = buf.data();
+        if (copy) {
+          noteRead(buf);
+        }
+      }
+      if (BTreePage.isLeaf(p)) {
+        return buf;
+      }
+      int child = BTreePage.child(p, BTreePage.childSlot(p, key, false));
+      release(buf);
+      buf = pin(child);
+      buf.latchShared();
+    }
+  }
+
+  /** The lookup through latched pages from {@code block} (see {@link #descendForLookup}). */
+  private long[] lookupLatched(byte[] prefix, int block, boolean copy) {
     // The usual answer is one TID: kept in a local, so that only the result array is allocated.
     long first = 0;
     long[] more = null;
     int n = 0;
-    Buffer buf = descend(prefix, false, false, null, searchCopies);
+    Buffer buf = descendForLookup(prefix, block, copy);
     try {
       while (true) {
         byte[] p = buf.data();
