@@ -38,8 +38,11 @@ import java.util.Arrays;
  *  [0] validity word (the page's key while current)
  *  [1] right link (32) | prefix length (16) | entries (14) | rightmost | leaf
  *  [2] abbreviation of the high key
- *  [3...] prefix words (big-endian, zero-padded), samples, then (abbreviation, payload) pairs
+ *  [3] the prefix's first 8 bytes (big-endian, zero-padded)
+ *  [4...] samples, the prefix's further words, then (abbreviation, payload) pairs
  * </pre>
+ * The samples sit at a fixed place so that the processor can fetch them before the header
+ * arrives (their addresses do not depend on it).
  * Entry {@code i} is data slot {@code first + i} (an internal page's minus-infinity item is
  * entry 0, abbreviated {@link #BELOW}); its payload is the TID (leaf) or child block. Sample
  * {@code j} is the abbreviation of the last entry of block {@code j} ({@link #BLOCK} entries), so
@@ -57,7 +60,7 @@ final class PageSearch {
   /** The key is a proper prefix of the page's common prefix: no answer here. */
   static final long UNKNOWN = Long.MIN_VALUE | 0x100;
 
-  static final int HEADER = 3;
+  static final int HEADER = 4;
 
   private static final VarHandle BIG_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
@@ -93,7 +96,7 @@ final class PageSearch {
     }
     int words = (c + 7) >>> 3;
     int samples = (entries + BLOCK - 1) / BLOCK;
-    int entryStart = HEADER + words + samples;
+    int entryStart = HEADER + samples + Math.max(0, words - 1);
     long[] a = new long[entryStart + 2 * entries];
     a[0] = PageCopies.key(b.id());
     a[1] = ((long) BTreePage.rightLink(p) << 32) | ((long) c << 16) | ((long) entries << 2) | (rightmost ? 2 : 0)
@@ -107,7 +110,7 @@ final class PageSearch {
     if (c > 0) {
       int off = BTreePage.itemOffset(p, lo);
       for (int w = 0; w < words; w++) {
-        a[HEADER + w] = word(p, off + 8 * w, Math.min(8, c - 8 * w));
+        a[prefixWord(w, samples)] = word(p, off + 8 * w, Math.min(8, c - 8 * w));
       }
     }
     for (int i = 0; i < entries; i++) {
@@ -117,7 +120,7 @@ final class PageSearch {
       a[entryStart + 2 * i + 1] = leaf ? BTreePage.tid(p, s) : BTreePage.child(p, s);
     }
     for (int j = 0; j < samples; j++) {
-      a[HEADER + words + j] = a[entryStart + 2 * Math.min(j * BLOCK + BLOCK - 1, entries - 1)];
+      a[HEADER + j] = a[entryStart + 2 * Math.min(j * BLOCK + BLOCK - 1, entries - 1)];
     }
     return a;
   }
@@ -146,7 +149,12 @@ final class PageSearch {
 
   /** Where the (abbreviation, payload) pairs start. */
   static int entryStart(long header) {
-    return HEADER + ((prefixLength(header) + 7) >>> 3) + (entries(header) + BLOCK - 1) / BLOCK;
+    return HEADER + (entries(header) + BLOCK - 1) / BLOCK + Math.max(0, ((prefixLength(header) + 7) >>> 3) - 1);
+  }
+
+  /** Where word {@code w} of the prefix is. */
+  private static int prefixWord(int w, int samples) {
+    return w == 0 ? HEADER - 1 : HEADER + samples + w - 1;
   }
 
   // ---- abbreviations ----------------------------------------------------------------------
@@ -155,6 +163,12 @@ final class PageSearch {
   private static long word(byte[] b, int from, int len) {
     if (len == 8) {
       return (long) BIG_LONG.get(b, from);
+    }
+    if (len == 0) {
+      return 0;
+    }
+    if (from + 8 <= b.length) {
+      return ((long) BIG_LONG.get(b, from)) & (-1L << (64 - 8 * len));
     }
     long w = 0;
     for (int i = 0; i < len; i++) {
@@ -188,7 +202,7 @@ final class PageSearch {
         return UNKNOWN;
       }
       long kw = word(k, at, have);
-      long pw = a[HEADER + w];
+      long pw = a[w == 0 ? HEADER - 1 : prefixWord(w, (entries(header) + BLOCK - 1) / BLOCK)];
       if (have < len) {
         // The key ends inside the prefix: compare what it has.
         long pm = pw & (-1L << (64 - 8 * have));
@@ -234,7 +248,7 @@ final class PageSearch {
     int entries = entries(header);
     int e = entryStart(header);
     int samples = (entries + BLOCK - 1) / BLOCK;
-    int s = e - samples;
+    int s = HEADER;
     int j = 0;
     if (inclusive) {
       while (j < samples && a[s + j] <= x) {
