@@ -76,8 +76,11 @@ public final class BTree {
   /** Frames of our pages by block: pins without a map lookup or a PageId per level. */
   private final FrameHints hints;
   private final ReentrantLock[] uniqueStripes = new ReentrantLock[STRIPES];
-  /** Whether lookups use and make search copies of pages ({@link PageSearch}); tests turn it off. */
-  volatile boolean searchCopies = true;
+  /**
+   * Whether lookups use and make search copies of pages ({@link PageSearch}); tests turn it off,
+   * and so does {@code -Dparallax.btree.noSearchCopies=true} (to compare, or to save their heap).
+   */
+  volatile boolean searchCopies = !Boolean.getBoolean("parallax.btree.noSearchCopies");
   /** A root the search may start from (see the invariants): updated by our own root splits. */
   private volatile long cachedRoot;
 
