@@ -43,6 +43,14 @@ public final class PageCopies {
     return (long) ELEMENT.getVolatile(copy, 0) == key;
   }
 
+  /**
+   * Makes {@code copy} current for {@code page}: its last write, after every other element (a
+   * volatile write, so a reader that sees the key through {@link #current} sees the rest too).
+   */
+  public static void seal(long[] copy, PageId page) {
+    ELEMENT.setVolatile(copy, 0, key(page));
+  }
+
   static void markStale(long[] copy) {
     ELEMENT.setVolatile(copy, 0, STALE);
   }

@@ -98,7 +98,7 @@ final class PageSearch {
     int samples = (entries + BLOCK - 1) / BLOCK;
     int entryStart = HEADER + samples + Math.max(0, words - 1);
     long[] a = new long[entryStart + 2 * entries];
-    a[0] = PageCopies.key(b.id());
+    a[0] = PageCopies.STALE; // until sealed, below
     a[1] = ((long) BTreePage.rightLink(p) << 32) | ((long) c << 16) | ((long) entries << 2) | (rightmost ? 2 : 0)
         | (leaf ? 1 : 0);
     if (!rightmost) {
@@ -122,6 +122,7 @@ final class PageSearch {
     for (int j = 0; j < samples; j++) {
       a[HEADER + j] = a[entryStart + 2 * Math.min(j * BLOCK + BLOCK - 1, entries - 1)];
     }
+    PageCopies.seal(a, b.id());
     return a;
   }
 
