@@ -25,6 +25,16 @@ public interface Buffer extends AutoCloseable {
   /** Releases whichever content latch this thread holds. */
   void unlatch();
 
+  /** The copy attached by {@link #attach} (see {@link PageCopies}), current while the caller holds the latch; or null. */
+  long[] derived();
+
+  /**
+   * Attaches a copy made from the page's bytes (see {@link PageCopies}) if {@code expected} is still the attached one
+   * (null for none). Call while holding the shared latch, with {@code d} made under that hold;
+   * refused (false) to a thread that holds the exclusive latch.
+   */
+  boolean attach(long[] expected, long[] d);
+
   /** The log position of the last logged change to this page. */
   long pageLsn();
 

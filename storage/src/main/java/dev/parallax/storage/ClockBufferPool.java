@@ -339,6 +339,7 @@ final class ClockBufferPool implements BufferPool {
         f.dirty = false;
         // Hints must not find it any more (the frame keeps its id until evicted, as before).
         f.pageKey = Frame.NO_PAGE;
+        f.dropDerived();
         map.remove(id, f);
       }
     }

@@ -69,6 +69,7 @@ final class Frame extends PageLatch implements Buffer {
 
   /** Sets the page held; only while the frame is exclusively owned (see {@link #id}). */
   void setId(PageId page) {
+    dropDerived();
     id = page;
     pageKey = page == null ? NO_PAGE : pageKey(page.relation(), page.block());
   }

@@ -26,6 +26,8 @@ public final class FrameHints {
   private final ClockBufferPool pool;
   private final int relation;
   private volatile Frame[] frames = new Frame[64];
+  /** Published page copies by block (see {@link #derived}). */
+  private volatile long[][] copies = new long[64][];
 
   FrameHints(ClockBufferPool pool, int relation) {
     this.pool = pool;
@@ -49,6 +51,42 @@ public final class FrameHints {
     Frame f = pool.pinFrame(new PageId(relation, block), false, true);
     remember(block, f);
     return f;
+  }
+
+  /**
+   * The copy last published for {@code block} ({@link #publish}) if it is still current (see
+   * {@link PageCopies}), else null. Touches no frame: neither pins nor latches, nor counts as a
+   * use for the clock sweep (a page read only this way ages out of a full pool; its copy goes
+   * stale with the eviction, and the next latched read loads it again). The caller may use the
+   * returned copy as the page's content at the moment of this call.
+   */
+  public long[] derived(int block) {
+    long[][] all = copies;
+    if (block < 0 || block >= all.length) {
+      return null;
+    }
+    long[] d = all[block];
+    if (d == null || !PageCopies.current(d, Frame.pageKey(relation, block))) {
+      return null;
+    }
+    return d;
+  }
+
+  /**
+   * Publishes {@code copy}, attached to the frame holding {@code block} of our relation, for
+   * {@link #derived}; call under the latch hold that attached it. Racing publishers and growers
+   * may lose a publication: the caller sees that by {@link #derived} and publishes again.
+   */
+  public void publish(int block, long[] copy) {
+    if (block < 0 || block >= MAX_HINTS) {
+      return;
+    }
+    long[][] all = copies;
+    if (block >= all.length) {
+      all = java.util.Arrays.copyOf(all, Math.min(MAX_HINTS, Math.max(block + 1, all.length * 2)));
+      copies = all;
+    }
+    all[block] = copy;
   }
 
   private void remember(int block, Frame f) {

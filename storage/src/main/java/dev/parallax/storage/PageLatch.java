@@ -46,10 +46,12 @@ abstract class PageLatch {
   static final int SPINS = 64;
 
   private static final VarHandle STATE;
+  private static final VarHandle DERIVED;
 
   static {
     try {
       STATE = MethodHandles.lookup().findVarHandle(PageLatch.class, "latchState", int.class);
+      DERIVED = MethodHandles.lookup().findVarHandle(PageLatch.class, "derived", long[].class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -57,6 +59,12 @@ abstract class PageLatch {
 
   @SuppressWarnings("unused")
   private volatile int latchState;
+  /**
+   * Data computed from the page (see {@link PageCopies}), set by {@link #attach}; marked stale
+   * and cleared when the exclusive latch is taken or the frame takes another page. Nothing is
+   * attached while the exclusive latch is held ({@link #attach} refuses its owner).
+   */
+  private volatile long[] derived;
   /** The exclusive holder; written by it only, so "is it me" needs no synchronisation. */
   private Thread owner;
   /** Reentrant exclusive holds; the owner's only. */
@@ -129,6 +137,7 @@ abstract class PageLatch {
     if ((s & (WRITER | READERS)) == 0 && casState(s, s | WRITER)) {
       owner = Thread.currentThread();
       ownerHolds = 1;
+      dropDerived();
       return true;
     }
     return false;
@@ -189,6 +198,30 @@ abstract class PageLatch {
         return;
       }
     }
+  }
+
+  /** Marks the attached copy stale and detaches it: the page's bytes may change. */
+  final void dropDerived() {
+    long[] d = derived;
+    if (d != null) {
+      PageCopies.markStale(d);
+      derived = null;
+    }
+  }
+
+  public final long[] derived() {
+    return derived;
+  }
+
+  /**
+   * Attaches {@code d} if {@code expected} is still attached; the caller holds the shared latch
+   * (not the exclusive one: the bytes may be half changed) and made {@code d} under it.
+   */
+  public final boolean attach(long[] expected, long[] d) {
+    if (owner == Thread.currentThread()) {
+      return false;
+    }
+    return DERIVED.compareAndSet(this, expected, d);
   }
 
   private void wake() {

@@ -4,6 +4,7 @@ import dev.parallax.storage.Buffer;
 import dev.parallax.storage.BufferPool;
 import dev.parallax.storage.DataCorruptedException;
 import dev.parallax.storage.DatabaseException;
+import dev.parallax.storage.PageCopies;
 import dev.parallax.storage.FrameHints;
 import dev.parallax.storage.PageId;
 import dev.parallax.storage.ResourceManagers;
@@ -75,6 +76,11 @@ public final class BTree {
   /** Frames of our pages by block: pins without a map lookup or a PageId per level. */
   private final FrameHints hints;
   private final ReentrantLock[] uniqueStripes = new ReentrantLock[STRIPES];
+  /**
+   * Whether lookups use and make search copies of pages ({@link PageSearch}); tests turn it off,
+   * and so does {@code -Dparallax.btree.noSearchCopies=true} (to compare, or to save their heap).
+   */
+  volatile boolean searchCopies = !Boolean.getBoolean("parallax.btree.noSearchCopies");
   /** A root the search may start from (see the invariants): updated by our own root splits. */
   private volatile long cachedRoot;
 
@@ -276,11 +282,183 @@ public final class BTree {
 
   /** The TIDs of the entries whose key starts with {@code prefix} (an equality lookup for a full key). */
   public long[] lookup(byte[] prefix) {
+    if (searchCopies) {
+      return lookupInCopies(prefix, true);
+    }
+    return lookupLatched(prefix, (int) cachedRoot, false);
+  }
+
+  /**
+   * The lookup through the pages' search copies ({@link PageSearch}): no pin, no latch, no page
+   * byte read, no frame touched. Where a page has no current copy, or the answer may continue on
+   * the right sibling, it goes on latched from that page ({@code fallBack}; else returns null).
+   * Where an abbreviation cannot decide (a tie of long abbreviations, a key shorter than the
+   * page's common prefix), an internal page is searched once under its latch (if its copy is
+   * still attached, the page is as copied) and the descent goes on through copies; a leaf goes
+   * on latched.
+   *
+   * <p>Why this is right (Lehman and Yao with snapshots): each copy is the page's content at the
+   * moment its validity word was read ({@link PageCopies}). A downlink or right link read from a
+   * copy leads to a page whose low bound is at most the key, and low bounds never change (no
+   * page is freed or merged); so does one read under a latch, and any such page is a valid start
+   * for a latched descent. At the leaf copy's moment, the key is below its high key (else we
+   * move right, as a latched reader does), and no string starting with the key reaches the high
+   * key (else we go on latched, which couples the two leaves), so every entry starting with the
+   * key is on this leaf at that moment, and the copy shows exactly those: the lookup takes effect
+   * at that moment.
+   */
+  private long[] lookupInCopies(byte[] k, boolean fallBack) {
+    int block = (int) cachedRoot;
+    long[] a = hints.derived(block);
+    while (a != null) {
+      long header = a[1];
+      long x = PageSearch.abbreviate(a, header, k);
+      if (!PageSearch.rightmost(header) && x != PageSearch.UNKNOWN) {
+        long h = a[2];
+        if (h < x || h == x && !PageSearch.isLong(x)) {
+          block = PageSearch.rightLink(header);
+          a = hints.derived(block);
+          continue;
+        }
+        if (h == x) {
+          x = PageSearch.UNKNOWN;
+        }
+      }
+      int e = PageSearch.entryStart(header);
+      if (!PageSearch.leaf(header)) {
+        int child;
+        int r = x == PageSearch.UNKNOWN ? 0 : PageSearch.count(a, header, x, true);
+        if (r == 0 || PageSearch.isLong(x) && r > 1 && a[e + 2 * (r - 1)] == x) {
+          child = childUnderLatch(block, a, k);
+          if (child < 0) {
+            break;
+          }
+        } else {
+          child = (int) a[e + 2 * (r - 1) + 1];
+        }
+        block = child;
+        a = hints.derived(block);
+        continue;
+      }
+      if (x == PageSearch.UNKNOWN) {
+        break;
+      }
+      int m = PageSearch.entries(header);
+      long first = 0;
+      long[] more = null;
+      int n = 0;
+      int i = PageSearch.count(a, header, x, false);
+      for (; i < m; i++) {
+        int starts = PageSearch.startsWith(a[e + 2 * i], x);
+        if (starts == 0) {
+          break;
+        }
+        if (starts < 0) {
+          return fallBack ? lookupLatched(k, block, true) : null;
+        }
+        long tid = a[e + 2 * i + 1];
+        if (n == 0) {
+          first = tid;
+        } else {
+          if (more == null) {
+            more = new long[8];
+            more[0] = first;
+          } else if (n == more.length) {
+            more = Arrays.copyOf(more, n * 2);
+          }
+          more[n] = tid;
+        }
+        n++;
+      }
+      if (i == m && !PageSearch.rightmost(header) && PageSearch.startsWith(a[2], x) != 0) {
+        break; // may go on to the right: the latched path couples the two pages
+      }
+      return tids(first, more, n);
+    }
+    return fallBack ? lookupLatched(k, block, true) : null;
+  }
+
+  /**
+   * The downlink for {@code k} on internal page {@code block} read under its shared latch, if the
+   * page still has copy {@code a} attached (so it is unchanged since); else -1.
+   */
+  private int childUnderLatch(int block, long[] a, byte[] k) {
+    Buffer buf = pin(block);
+    buf.latchShared();
+    try {
+      if (buf.derived() != a) {
+        return -1;
+      }
+      byte[] p = buf.data();
+      return BTreePage.child(p, BTreePage.childSlot(p, k, false));
+    } finally {
+      release(buf);
+    }
+  }
+
+  /** For tests: the lookup through copies alone (null where it would go on latched). */
+  long[] lookupInCopiesForTest(byte[] k) {
+    return lookupInCopies(k, false);
+  }
+
+  /**
+   * A lookup read {@code buf} (latched): the second time it finds the page unchanged, it attaches
+   * and publishes a search copy, so that pages that change often (inserts) are not copied after
+   * every change.
+   */
+  private void noteRead(Buffer buf) {
+    long[] d = buf.derived();
+    if (d == null) {
+      buf.attach(null, PageSearch.seen(buf));
+      return;
+    }
+    int block = buf.id().block();
+    if (PageSearch.isSeen(d)) {
+      long[] copy = PageSearch.of(buf);
+      if (buf.attach(d, copy)) {
+        hints.publish(block, copy);
+      }
+    } else if (hints.derived(block) != d) {
+      hints.publish(block, d); // a racing publisher or grower lost it
+    }
+  }
+
+  /**
+   * The latched descent of a lookup from {@code block} (the root, or any page whose low bound is
+   * at most {@code key}: see {@link #lookupInCopies}); {@code copy}: note the pages for copies.
+   */
+  private Buffer descendForLookup(byte[] key, int block, boolean copy) {
+    Buffer buf = pin(block);
+    buf.latchShared();
+    while (true) {
+      byte[] p = buf.data();
+      if (copy) {
+        noteRead(buf);
+      }
+      while (beyond(key, p, false)) {
+        buf = moveRight(buf, false);
+        p = buf.data();
+        if (copy) {
+          noteRead(buf);
+        }
+      }
+      if (BTreePage.isLeaf(p)) {
+        return buf;
+      }
+      int child = BTreePage.child(p, BTreePage.childSlot(p, key, false));
+      release(buf);
+      buf = pin(child);
+      buf.latchShared();
+    }
+  }
+
+  /** The lookup through latched pages from {@code block} (see {@link #descendForLookup}). */
+  private long[] lookupLatched(byte[] prefix, int block, boolean copy) {
     // The usual answer is one TID: kept in a local, so that only the result array is allocated.
     long first = 0;
     long[] more = null;
     int n = 0;
-    Buffer buf = descend(prefix, false, false);
+    Buffer buf = descendForLookup(prefix, block, copy);
     try {
       while (true) {
         byte[] p = buf.data();

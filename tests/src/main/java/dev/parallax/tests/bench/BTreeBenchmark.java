@@ -37,7 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code pointLookup}: {@link BTree#lookup} of a random existing key in a tree of
  *       {@code entries} (10 M) entries, built bottom-up once per trial with {@link BTree#build}
  *       from sorted keys, TID a function of the key (checked on every lookup). The pool holds
- *       every page. Target (B+tree issue): at least 2 million lookups per second on one core.
+ *       every page; after the first lookups of a page it is read through its search copy (see
+ *       storage's {@code PageSearch}; {@code -jvmArgsAppend -Dparallax.btree.noSearchCopies=true}
+ *       turns them off). Target (B+tree issue): at least 2 million lookups per second on one core.
  *   <li>{@code insertRandom}: one thread inserts random keys into a tree that starts empty each
  *       iteration and grows (a fresh engine per iteration, its pool big enough for every page).
  *       Target: at least 500,000 inserts per second on one core.
@@ -52,8 +54,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 // A fixed, pre-touched heap: otherwise the first seconds measure the kernel faulting in a growing
 // young generation (about 8x slower on our 2-core machine), not the tree. 4 GiB holds the 320 MB
-// pool of the 10 M tree, or two 256 MB insert pools (the last iteration's is not yet collected).
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g", "-XX:+AlwaysPreTouch"})
+// pool of the 10 M tree and its ~170 MB of search copies, or two 256 MB insert pools (the last
+// iteration's is not yet collected). Transparent huge pages for the heap, as a database puts its
+// buffer pool on huge pages: a random lookup touches two or three 4 KiB pages of a 500 MB working
+// set per tree level, each a TLB miss and page walk on 4 KiB pages (without them: pass
+// -jvmArgsAppend "-Xms4g -Xmx4g -XX:+AlwaysPreTouch"; storage/README.md has both figures).
+@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g", "-XX:+AlwaysPreTouch", "-XX:+UseTransparentHugePages"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class BTreeBenchmark {
