@@ -187,8 +187,6 @@ final class HeapVacuum {
                 HeapPrune.apply(p, block, s, (byte) HeapRecords.ACTION_UNUSED, 0);
                 action(s, HeapRecords.ACTION_UNUSED);
                 freed++;
-              } else {
-                collect(block, s);
               }
             }
           }
@@ -196,8 +194,13 @@ final class HeapVacuum {
           for (int i = 0; i < pruned.count; i++) {
             HeapPrune.apply(p, block, pruned.slots[i], pruned.actions[i], pruned.targets[i]);
             action(pruned.slots[i], pruned.actions[i], pruned.targets[i]);
-            if (pruned.actions[i] == HeapRecords.ACTION_DEAD) {
-              collect(block, pruned.slots[i]);
+          }
+          if (indexes != null) {
+            // Every DEAD slot, left over or just made, in slot order (batches stay ascending).
+            for (int s = 0; s < n; s++) {
+              if (SlottedPage.state(p, s) == SlottedPage.DEAD) {
+                collect(block, s);
+              }
             }
           }
           removed += pruned.removed;
@@ -327,7 +330,9 @@ final class HeapVacuum {
     }
 
     /**
-     * The all-visible test, under the page's exclusive latch: no DEAD (or REDIRECT) slot, and
+     * The all-visible test, under the page's exclusive latch: no DEAD slot (a REDIRECT is fine: its
+     * chain's surviving members are tested like any tuple, and they carry the keys of the root's
+     * index entries, see {@code HotChain}), and
      * every NORMAL tuple LIVE for vacuum, with xmin frozen or committed below {@code oldestXmin}
      * (so every running and future snapshot sees it), and no valid xmax (not deleted, updated or
      * locked by anyone: a lock would have to be cleared by the next writer anyway). With eager
@@ -338,7 +343,7 @@ final class HeapVacuum {
       int n = SlottedPage.slotCount(p);
       for (int s = 0; s < n; s++) {
         int state = SlottedPage.state(p, s);
-        if (state == SlottedPage.DEAD || state == SlottedPage.REDIRECT) {
+        if (state == SlottedPage.DEAD) {
           return false;
         }
         if (state != SlottedPage.NORMAL) {
