@@ -221,16 +221,19 @@ public final class Heap {
     }
     try (Buffer buf = pool.pin(new PageId(relation, tid.block()))) {
       HeapTuple found = null;
-      boolean prune = false;
-      long hint = pruneHorizon == null ? 0 : recentHorizon(); // read before latching: takes the running-table lock
+      int walked = 0;
+      long firstDeleter = 0; // the first member's xmax when known committed (hint bit), else 0
       buf.latchShared();
       try {
         byte[] p = buf.data();
         int first = HotChain.firstMember(p, tid.slot());
-        int walked = 0;
         for (int m = first; m >= 0 && walked < HotChain.MAX_LENGTH; m = HotChain.next(p, tid.block(), m)) {
           walked++;
           int off = SlottedPage.offset(p, m);
+          if (m == first && TupleHeader.has(p, off, TupleHeader.XMAX_COMMITTED)
+              && !TupleHeader.has(p, off, TupleHeader.XMAX_LOCK_ONLY)) {
+            firstDeleter = TupleHeader.xmax(p, off);
+          }
           if (visibility.satisfiesMvcc(p, off, buf, snap, tx)) {
             int len = SlottedPage.length(p, m);
             byte[] copy = new byte[len];
@@ -239,12 +242,13 @@ public final class Heap {
             break;
           }
         }
-        prune = walked >= PRUNE_AFTER_WALK && hint != 0
-            && visibility.satisfiesVacuum(p, SlottedPage.offset(p, first), buf, hint) == VacuumVerdict.DEAD;
       } finally {
         buf.unlatch();
       }
-      if (prune && buf.tryLatchExclusive()) {
+      // Prune when the walk was long and its first member is dead to everyone by a recent horizon
+      // (taken outside the latch: it needs the running-table lock).
+      if (walked >= PRUNE_AFTER_WALK && firstDeleter != 0 && pruneHorizon != null && firstDeleter < recentHorizon()
+          && buf.tryLatchExclusive()) {
         try {
           pruneLocked(relation, buf, tid.block(), freshHorizon());
         } finally {

@@ -19,8 +19,8 @@ import java.util.Arrays;
  *       stays, or, when the whole chain is dead, DEAD (vacuum's index pass removes the entries
  *       and only then frees it), or UNUSED when the caller says no index can name it.
  * </ul>
- * Heap-only tuples that no chain reaches (left by an aborted update whose old version was updated
- * again, or whose link vacuum cleared) are removed when DEAD. A chain is removed from its start
+ * Heap-only tuples that no chain reaches (left by an aborted update: the walk stops at a LIVE
+ * member, whose link can only lead to versions of aborted updates) are removed when DEAD. A chain is removed from its start
  * only: a DEAD member after a member that is not DEAD stays (it cannot be needed by anyone, but
  * removing it would cut the chain before the members after it).
  *
@@ -94,17 +94,23 @@ final class HeapPrune {
         continue;
       }
       int len = 0;
+      int dead = 0; // length of the chain's DEAD prefix
       for (int m = HotChain.firstMember(p, root); m >= 0 && len < chain.length && !visited[m];
           m = HotChain.next(p, block, m)) {
         visited[m] = true;
         chain[len++] = m;
+        VacuumVerdict v = visibility.satisfiesVacuum(p, SlottedPage.offset(p, m), buf, horizon);
+        if (v == VacuumVerdict.DEAD && dead == len - 1) {
+          dead++;
+        }
+        if (v == VacuumVerdict.LIVE) {
+          // Its xmax is none, aborted or a lock: whatever its link leads to was written by an
+          // aborted update, so it is not part of the chain (the orphan pass below frees it).
+          break;
+        }
       }
       if (len == 0) {
         continue; // a REDIRECT to nothing valid: left alone (DatabaseCheck reports it)
-      }
-      int dead = 0;
-      while (dead < len && isDead(p, buf, chain[dead], visibility, horizon)) {
-        dead++;
       }
       if (dead == 0) {
         continue;
