@@ -66,7 +66,8 @@ class HotUpdateTest {
     try (Buffer b = f.storage.bufferPool().pin(new PageId(REL, tid.block()))) {
       b.latchShared();
       try {
-        return SlottedPage.state(b.data(), tid.slot());
+        // Compaction trims trailing free slots: past the end reads as UNUSED.
+        return tid.slot() < SlottedPage.slotCount(b.data()) ? SlottedPage.state(b.data(), tid.slot()) : SlottedPage.UNUSED;
       } finally {
         b.unlatch();
       }
@@ -254,5 +255,33 @@ class HotUpdateTest {
     assertNull(readThroughRoot(gone, t.startStatement(), t));
     t.commit();
     assertTrue(f.heap.isAllVisible(REL, live.block()), "a page with a redirect can be all-visible");
+  }
+
+  /**
+   * Regression for the xmin test of a chain link: an aborted HOT update leaves the old version
+   * HOT_UPDATED with a link to the aborted version; pruning frees that one (it is an orphan), and
+   * the next HOT update of another row may take its slot. The stale link must not lead into the
+   * other row's chain.
+   */
+  @Test
+  void aStaleLinkToASlotReusedByAnotherRowIsNotFollowed() {
+    HeapVersions versions = new HeapVersions(f.storage.bufferPool(), f.heap.visibility());
+    Tid a = insertCommitted("a");
+    Tid b = insertCommitted("b");
+    Transaction aborted = f.rc();
+    Tid orphan = f.heap.update(REL, a, row(1, "a aborted"), aborted, true).newTid();
+    aborted.rollback();
+    f.heap.prune(REL, a.block());
+    assertEquals(SlottedPage.UNUSED, state(orphan));
+    assertTrue((infomask(a) & TupleHeader.HOT_UPDATED) != 0, "the stale link is still there");
+    HeapResult other = hotUpdate(b, "b2");
+    assertEquals(orphan, other.newTid(), "the other row's new version took the freed slot");
+    assertEquals(1, versions.chain(REL, a, f.tm.oldestXmin()).size(), "a's chain is a alone");
+    assertEquals(2, versions.chain(REL, b, f.tm.oldestXmin()).size());
+    Transaction t = f.rc();
+    assertEquals("a", text(f.heap.latestVersion(REL, a, t.startStatement(), t)));
+    assertEquals("a", readThroughRoot(a, t.startStatement(), t));
+    assertEquals("b2", readThroughRoot(b, t.startStatement(), t));
+    t.commit();
   }
 }
