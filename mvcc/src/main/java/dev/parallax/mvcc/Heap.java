@@ -32,6 +32,13 @@ import java.util.function.LongSupplier;
  * visibility-map bit) in its own log record, through {@link VisibilityMap#logHeapChange}: a bit
  * left set over a changed page would make index-only scans return rows some snapshot must not
  * see. Map pages are latched after heap pages, never before.
+ *
+ * <p>Heap-only tuples: an update the caller marks {@code hotAllowed} (no indexed column changes)
+ * whose new version fits on the same page makes a HOT chain (see {@link HotChain}); reads through
+ * a tid follow the chain from it. Pages are pruned ({@link HeapPrune}) when an update or insert
+ * finds one short of room and after a fetch walked a long chain, once {@link #setPruneHorizon}
+ * has given the heap the vacuum horizon. Pruning latches only the page, and takes the running
+ * table's monitor (the horizon) under it; nothing takes a page latch under that monitor.
  */
 public final class Heap {
   private final BufferPool pool;

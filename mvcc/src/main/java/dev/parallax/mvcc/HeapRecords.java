@@ -25,8 +25,10 @@ import dev.parallax.storage.SlottedPage;
  *
  * <p>Vacuum actions: UNUSED (the slot is free for reuse), DEAD (the item is gone, the line pointer
  * stays until index entries pointing at it are removed; never reused), FREEZE, CLEAR_XMAX. One
- * vacuum of a page with indexes logs DEAD actions (phase 1) and later UNUSED actions on the same
- * slots (phase 3), each in its own VACUUM record; both end with the same compaction as at run time.
+ * vacuum of a page with indexes logs its pruning, freezing and clearing (phase 1) in a PRUNE record
+ * and later UNUSED actions on the DEAD slots (phase 3) in a VACUUM record; both end with the same
+ * compaction as at run time. (Logs written before PRUNE existed have phase 1 as a VACUUM record,
+ * which replay still reads.)
  *
  * <p>Visibility map ({@link VisibilityMap}): INSERT, SET_HEADER and UPDATE clear the all-visible
  * flag of every heap page they name. When a flag was set, the map pages holding those pages' bits

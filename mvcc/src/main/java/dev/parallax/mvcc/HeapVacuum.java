@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Vacuum of one heap relation, page by page under the exclusive latch:
  *
  * <ul>
+ *   <li>the page is pruned ({@link HeapPrune}): the dead prefix of every HOT chain goes, heap-only
+ *       members' slots become UNUSED, roots become REDIRECT (to the first survivor) or DEAD;
  *   <li>versions DEAD to every snapshot ({@code xmax < oldestXmin}, committed; or never committed)
  *       lose their storage and the page is compacted, so later inserts reuse the space;
  *   <li>live versions whose committed xmin is below {@code oldestXmin} are frozen: visible to all
