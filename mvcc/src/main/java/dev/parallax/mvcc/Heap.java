@@ -237,16 +237,18 @@ public final class Heap {
         for (int m = first; m >= 0 && walked < HotChain.MAX_LENGTH; m = HotChain.next(p, tid.block(), m)) {
           walked++;
           int off = SlottedPage.offset(p, m);
-          if (m == first && TupleHeader.has(p, off, TupleHeader.XMAX_COMMITTED)
-              && !TupleHeader.has(p, off, TupleHeader.XMAX_LOCK_ONLY)) {
-            firstDeleter = TupleHeader.xmax(p, off);
-          }
           if (visibility.satisfiesMvcc(p, off, buf, snap, tx)) {
             int len = SlottedPage.length(p, m);
             byte[] copy = new byte[len];
             System.arraycopy(p, off, copy, 0, len);
             found = new HeapTuple(new Tid(tid.block(), m), copy, 0, len);
             break;
+          }
+          // (after the visibility test, which may just have set the hint; under asynchronous
+          // commit there are no committed hints, and only updates and inserts prune)
+          if (m == first && TupleHeader.has(p, off, TupleHeader.XMAX_COMMITTED)
+              && !TupleHeader.has(p, off, TupleHeader.XMAX_LOCK_ONLY)) {
+            firstDeleter = TupleHeader.xmax(p, off);
           }
         }
       } finally {
