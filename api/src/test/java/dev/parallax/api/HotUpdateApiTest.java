@@ -251,6 +251,26 @@ class HotUpdateApiTest {
     }
   }
 
+  @Test
+  void indexOnlyScansSkipThePagesVacuumMarkedAfterHotUpdatesAndFetchOthers() {
+    for (int i = 0; i < 30; i++) {
+      add(s, i % 10, 1);
+    }
+    IndexOnlyResult before = s.indexOnlyScan("acc", "acc_note", KeyRange.all(), true);
+    assertEquals(10, before.keys().size(), "one key per row, whatever the chain length");
+    assertTrue(before.heapFetches() > 0, "the page is not all-visible yet");
+    db.vacuum();
+    IndexOnlyResult after = s.indexOnlyScan("acc", "acc_note", KeyRange.all(), true);
+    assertEquals(0, after.heapFetches(), "a page of redirects and heap-only tuples is all-visible after vacuum");
+    assertEquals(before.keys().stream().map(k -> k[0]).toList(), after.keys().stream().map(k -> k[0]).toList());
+    // A HOT update clears the bit again; the key still comes out once.
+    add(s, 3, 1);
+    IndexOnlyResult changed = s.indexOnlyScan("acc", "acc_note", KeyRange.equal("n3"), true);
+    assertEquals(1, changed.keys().size());
+    assertTrue(changed.heapFetches() > 0);
+    assertConsistent();
+  }
+
   private static Map<Integer, Long> balances(Session session) {
     Map<Integer, Long> out = new HashMap<>();
     for (Row r : session.indexScan("acc", "acc_pkey", KeyRange.all(), true)) {
