@@ -66,6 +66,7 @@ public final class Database implements AutoCloseable {
     dev.parallax.storage.btree.BTreeRedo btreeRedo = BTree.registerRedo(storage);
     this.recovery = storage.recover();
     transactions.afterRecovery(recovery);
+    heap.setPruneHorizon(transactions::oldestXmin); // page pruning on access (HOT chains), vacuum's horizon
     this.versions = new HeapVersions(storage.bufferPool(), heap.visibility());
     this.catalog = new Catalog(heap, storage.bufferPool(), transactions);
     catalog.onRelationDropped(indexTrees::remove);

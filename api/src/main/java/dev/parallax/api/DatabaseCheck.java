@@ -2,6 +2,8 @@ package dev.parallax.api;
 
 import dev.parallax.mvcc.ColumnType;
 import dev.parallax.mvcc.HeapTuple;
+import dev.parallax.mvcc.HeapVersions;
+import dev.parallax.mvcc.TupleHeader;
 import dev.parallax.mvcc.Tid;
 import dev.parallax.storage.SlottedPage;
 import dev.parallax.storage.btree.BTree;
@@ -20,8 +22,10 @@ import java.util.Set;
  * Consistency of every index with itself and with its table (what {@code bin/parallax check-db}
  * runs): the tree's structure ({@link BTreeCheck}); every entry names a heap slot that holds a
  * version with the entry's key, or a dead line pointer that vacuum has yet to free (an entry
- * naming a free slot would, once the slot is reused, return the wrong row); every version some
- * snapshot may still see has an entry in every index. Meant for a quiet database: run beside
+ * naming a free slot would, once the slot is reused, return the wrong row); an entry names a HOT
+ * chain's root (never a heap-only version) and every member some snapshot may still see carries
+ * its key; every version some snapshot may still see has an entry in every index (a heap-only
+ * version: its root has one). Meant for a quiet database: run beside
  * writers it may report entries of versions being written.
  */
 final class DatabaseCheck {
@@ -45,30 +49,50 @@ final class DatabaseCheck {
           Set<Long> present = new HashSet<>();
           BTreeCursor c = tree.scan(ScanBounds.ALL, true);
           int[] state = new int[1];
+          long chainHorizon = db.transactions().oldestXmin();
           while (c.next()) {
             entries++;
             long tid = c.tid();
             present.add(tid);
             Tid at = new Tid(BTree.tidBlock(tid), BTree.tidSlot(tid));
             HeapTuple v = db.versions().anyVersion(tab.relation(), at, state);
-            if (v == null) {
+            List<HeapVersions.ChainMember> chain = v == null && state[0] != SlottedPage.REDIRECT ? List.of()
+                : db.versions().chain(tab.relation(), at, chainHorizon);
+            if (chain.isEmpty()) {
               if (state[0] != SlottedPage.DEAD) {
                 problems.add("index \"" + idx.name() + "\": entry points at " + at + " of table \"" + tab.name()
-                    + "\", which holds no version");
+                    + "\", which holds no version" + (state[0] == SlottedPage.REDIRECT ? " (a redirect to none)" : ""));
               }
               continue;
             }
-            byte[] key = IndexMaintenance.encode(tab, idx, IndexMaintenance.keyValues(tab, idx, v.values(types)));
-            if (!Arrays.equals(key, c.key())) {
-              problems.add("index \"" + idx.name() + "\": entry for " + at + " of table \"" + tab.name()
-                  + "\" has a key that differs from the version's");
+            if (v != null && (v.infomask() & TupleHeader.HEAP_ONLY) != 0) {
+              problems.add("index \"" + idx.name() + "\": entry points at heap-only version " + at + " of table \""
+                  + tab.name() + "\"");
+            }
+            // The entry serves every member of the root's HOT chain some snapshot may see (or, if
+            // none, the first): each must carry the entry's key.
+            boolean anyLive = chain.stream().anyMatch(m -> !m.dead());
+            for (HeapVersions.ChainMember m : chain) {
+              if (anyLive && m.dead()) {
+                continue;
+              }
+              byte[] key = IndexMaintenance.encode(tab, idx, IndexMaintenance.keyValues(tab, idx, m.version().values(types)));
+              if (!Arrays.equals(key, c.key())) {
+                problems.add("index \"" + idx.name() + "\": entry for " + at + " of table \"" + tab.name()
+                    + "\" has a key that differs from the version's" + (m.version().tid().equals(at) ? ""
+                        : " (heap-only version " + m.version().tid() + ")"));
+              }
+              if (!anyLive) {
+                break;
+              }
             }
           }
           long oldestXmin = db.transactions().oldestXmin();
-          db.versions().forEachIndexable(tab.relation(), oldestXmin, tx, (version, live) -> {
-            Tid t = version.tid();
+          db.versions().forEachIndexable(tab.relation(), oldestXmin, tx, (version, live, root) -> {
+            Tid t = root;
             if (!present.contains(BTree.tid(t.block(), t.slot()))) {
-              problems.add("index \"" + idx.name() + "\": no entry for version " + t + " of table \"" + tab.name() + "\"");
+              problems.add("index \"" + idx.name() + "\": no entry for version " + version.tid()
+                + (root.equals(version.tid()) ? "" : " (heap-only, root " + root + ")") + " of table \"" + tab.name() + "\"");
             }
           });
         }

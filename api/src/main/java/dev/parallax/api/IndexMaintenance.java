@@ -2,6 +2,7 @@ package dev.parallax.api;
 
 import dev.parallax.mvcc.ColumnType;
 import dev.parallax.mvcc.DirtyCheck;
+import dev.parallax.mvcc.HeapResult;
 import dev.parallax.mvcc.IndexKeyCodec;
 import dev.parallax.mvcc.Tid;
 import dev.parallax.storage.DatabaseException;
@@ -15,8 +16,9 @@ import java.util.List;
 
 /**
  * Keeping a table's indexes in step with its heap: every new row version (insert, or update,
- * which makes a new version) gets an entry in every index, as in PostgreSQL without HOT; deletes
- * add nothing (the entry stays until vacuum removes it with the dead version).
+ * which makes a new version) gets an entry in every index, except the heap-only version of a HOT
+ * update (no index key changed, same page: the root's entries lead to it through the chain);
+ * deletes add nothing (the entry stays until vacuum removes it with the dead version).
  *
  * <p>Unique indexes: before the entry goes in, every existing entry with the same key is checked
  * against the heap with a dirty read. A live version is a violation (23505); one being inserted or
@@ -26,6 +28,27 @@ import java.util.List;
  */
 final class IndexMaintenance {
   private IndexMaintenance() {}
+
+  /**
+   * Whether an update from {@code oldRow} to {@code newRow} may be a HOT update: every index's
+   * encoded key is unchanged (the bytes an index compares and a fetch re-checks), so the entries
+   * of the chain's root stay right for the new version and none need adding.
+   */
+  static boolean hotAllowed(Table tab, Object[] oldRow, Object[] newRow) {
+    for (Index idx : tab.indexes()) {
+      if (!Arrays.equals(encode(tab, idx, keyValues(tab, idx, oldRow)), encode(tab, idx, keyValues(tab, idx, newRow)))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** After an update: the new version's entries, unless it is heap-only (a HOT update needs none). */
+  static void addEntriesAfterUpdate(Database db, Transaction t, Table tab, Object[] row, HeapResult r) {
+    if (!r.heapOnly()) {
+      addEntries(db, t, tab, row, r.newTid());
+    }
+  }
 
   /** Adds the entries of the new version {@code tid} holding {@code row} to every index of the table. */
   static void addEntries(Database db, Transaction t, Table tab, Object[] row, Tid tid) {
@@ -124,11 +147,29 @@ final class IndexMaintenance {
     ColumnType[] types = tab.types();
     List<Entry> entries = new ArrayList<>();
     long oldestXmin = db.transactions().oldestXmin();
-    db.versions().forEachIndexable(tab.relation(), oldestXmin, t, (version, live) -> {
+    java.util.Map<Long, Integer> chainEntry = new java.util.HashMap<>();
+    db.versions().forEachIndexable(tab.relation(), oldestXmin, t, (version, live, root) -> {
       Object[] values = keyValues(tab, idx, version.values(types));
-      Tid tid = version.tid();
-      entries.add(new Entry(encode(tab, idx, values), BTree.tid(tid.block(), tid.slot()), live, hasNull(values),
-          idx.unique() ? values : null));
+      byte[] key = encode(tab, idx, values);
+      long rootTid = BTree.tid(root.block(), root.slot());
+      Integer at = chainEntry.putIfAbsent(rootTid, entries.size());
+      if (at != null) {
+        Entry before = entries.get(at);
+        // Another version of the same HOT chain: one entry (naming the root) serves both, which
+        // needs the same key. A chain whose versions some snapshot still sees with different
+        // values of the new index's columns (a "broken" chain) would need PostgreSQL's
+        // not-usable-by-older-snapshots marking, which we do not have.
+        if (!Arrays.equals(before.key(), key)) {
+          throw new DatabaseException(SqlState.FEATURE_NOT_SUPPORTED, "cannot create index \"" + idx.name()
+              + "\" while a transaction may still see an older version of a row of \"" + tab.name()
+              + "\" with other values in the index's columns (changed by a heap-only update); retry when it ends");
+        }
+        if (live && !before.live()) {
+          entries.set(at, new Entry(before.key(), before.tid(), true, before.hasNull(), before.values()));
+        }
+        return;
+      }
+      entries.add(new Entry(key, rootTid, live, hasNull(values), idx.unique() ? values : null));
     });
     entries.sort((a, b) -> {
       int c = Arrays.compareUnsigned(a.key(), b.key());

@@ -526,18 +526,20 @@ public final class Session implements AutoCloseable {
       CheckConstraints checks = CheckConstraints.of(tab);
       HeapResult r = RowChange.apply(db, t, tab, id, RowLockStrength.FOR_NO_KEY_UPDATE.tableMode(),
           LockWait.Policy.BLOCK, (tid, current) -> {
-        Object[] row = current.values(tab.types());
+        Object[] before = current.values(tab.types());
+        Object[] row = before.clone();
         for (int k = 0; k < idx.length; k++) {
           row[idx[k]] = vals[k];
         }
         checks.enforce(row);
         written[0] = row;
-        return db.heap().update(tab.relation(), tid, RowValues.encode(tab, row), t);
+        return db.heap().update(tab.relation(), tid, RowValues.encode(tab, row), t,
+            IndexMaintenance.hotAllowed(tab, before, row));
       });
       if (r == null) {
         return null;
       }
-      IndexMaintenance.addEntries(db, t, tab, written[0], r.newTid());
+      IndexMaintenance.addEntriesAfterUpdate(db, t, tab, written[0], r);
       return RowId.of(r.newTid(), t.currentXid());
     });
   }

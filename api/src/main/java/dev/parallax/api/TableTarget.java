@@ -58,18 +58,20 @@ final class TableTarget implements ModifyTarget {
     Object[][] written = new Object[1][];
     HeapResult r = RowChange.apply(db, t, table, RowId.of(read), RowLockStrength.FOR_NO_KEY_UPDATE.tableMode(),
         LockWait.Policy.BLOCK, (at, current) -> {
-          Object[] row = newRow.apply(current.values(types));
+          Object[] before = current.values(types);
+          Object[] row = newRow.apply(before.clone()); // a copy: the function may change its argument
           if (row == null) {
             return HeapResult.INVISIBLE;
           }
           checks.enforce(row);
           written[0] = row;
-          return db.heap().update(table.relation(), at, RowValues.encode(table, row), t);
+          return db.heap().update(table.relation(), at, RowValues.encode(table, row), t,
+              IndexMaintenance.hotAllowed(table, before, row));
         });
     if (r == null) {
       return null;
     }
-    IndexMaintenance.addEntries(db, t, table, written[0], r.newTid());
+    IndexMaintenance.addEntriesAfterUpdate(db, t, table, written[0], r);
     return written[0];
   }
 

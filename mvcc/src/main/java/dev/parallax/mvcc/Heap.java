@@ -13,6 +13,7 @@ import dev.parallax.storage.WriteAheadLog;
 import dev.parallax.txn.CurrentTransaction;
 import dev.parallax.txn.Snapshot;
 import dev.parallax.txn.TransactionStatus;
+import java.util.function.LongSupplier;
 
 /**
  * Heap relations of row versions: insert, fetch, scan, update, delete, row lock and vacuum.
@@ -31,6 +32,13 @@ import dev.parallax.txn.TransactionStatus;
  * visibility-map bit) in its own log record, through {@link VisibilityMap#logHeapChange}: a bit
  * left set over a changed page would make index-only scans return rows some snapshot must not
  * see. Map pages are latched after heap pages, never before.
+ *
+ * <p>Heap-only tuples: an update the caller marks {@code hotAllowed} (no indexed column changes)
+ * whose new version fits on the same page makes a HOT chain (see {@link HotChain}); reads through
+ * a tid follow the chain from it. Pages are pruned ({@link HeapPrune}) when an update or insert
+ * finds one short of room and after a fetch walked a long chain, once {@link #setPruneHorizon}
+ * has given the heap the vacuum horizon. Pruning latches only the page, and takes the running
+ * table's monitor (the horizon) under it; nothing takes a page latch under that monitor.
  */
 public final class Heap {
   private final BufferPool pool;
@@ -40,6 +48,12 @@ public final class Heap {
   private final HeapVacuum vacuum;
   private final VisibilityMap visibilityMap;
   private final RelationActivity activity = new RelationActivity();
+  /** Where the prune horizon comes from (the transaction manager's oldest xmin); null: no pruning. */
+  private volatile LongSupplier pruneHorizon;
+  /** A recent prune horizon and when it was read: a lower bound of the current one (it only grows). */
+  private volatile long recentHorizon;
+  private volatile long recentHorizonNanos;
+  private final PruneStats pruneStats = new PruneStats();
 
   /** Also registers the heap's redo handler, so construct it before recovery. */
   public Heap(StorageEngine storage, TransactionStatus status) {
@@ -54,6 +68,20 @@ public final class Heap {
 
   public HeapVisibility visibility() {
     return visibility;
+  }
+
+  /**
+   * Enables page pruning (see {@link HeapPrune}) with the given horizon: the oldest xmin of any
+   * transaction or snapshot (what vacuum is given), read each time a page is pruned. Without it
+   * (the default) only vacuum removes versions.
+   */
+  public void setPruneHorizon(LongSupplier oldestXmin) {
+    this.pruneHorizon = oldestXmin;
+  }
+
+  /** Counters of page pruning since start. */
+  public PruneStats pruneStats() {
+    return pruneStats;
   }
 
   /** Largest row data (after the tuple header) that fits on a page. */
@@ -144,6 +172,9 @@ public final class Heap {
     buf.latchExclusive();
     boolean init = initIfNew(buf.data());
     int free = SlottedPage.freeSpace(buf.data());
+    if (free < need && pruneLocked(relation, buf, block, freshHorizon()) > 0) {
+      free = SlottedPage.freeSpace(buf.data());
+    }
     if (free >= need) {
       return new PageChoice(buf, block, init);
     }
@@ -183,30 +214,126 @@ public final class Heap {
 
   // ---- read ------------------------------------------------------------------------------------
 
-  /** The version at {@code tid} if {@code snap} sees it, else null (also for a tid that is not a version). */
+  /**
+   * The version of the row at {@code tid} that {@code snap} sees, or null. {@code tid} names a
+   * version or a HOT chain's root (what index entries name); the chain is followed from there
+   * within the page (see {@link HotChain}) and the first member the snapshot sees is returned, with
+   * its own tid. At most one member is visible to an MVCC snapshot, so for a tid naming a visible
+   * version that version is the answer. A read that walked a long chain whose first member is
+   * already dead prunes the page afterwards (see {@link #PRUNE_AFTER_WALK}).
+   */
   public HeapTuple fetch(int relation, Tid tid, Snapshot snap, CurrentTransaction tx) {
     if (!tid.isValid() || tid.block() >= pool.blockCount(relation)) {
       return null;
     }
     try (Buffer buf = pool.pin(new PageId(relation, tid.block()))) {
+      HeapTuple found = null;
+      int walked = 0;
+      long firstDeleter = 0; // the first member's xmax when known committed (hint bit), else 0
       buf.latchShared();
       try {
         byte[] p = buf.data();
-        if (!isTuple(p, tid.slot())) {
-          return null;
+        int first = HotChain.firstMember(p, tid.slot());
+        for (int m = first; m >= 0 && walked < HotChain.MAX_LENGTH; m = HotChain.next(p, tid.block(), m)) {
+          walked++;
+          int off = SlottedPage.offset(p, m);
+          if (visibility.satisfiesMvcc(p, off, buf, snap, tx)) {
+            int len = SlottedPage.length(p, m);
+            byte[] copy = new byte[len];
+            System.arraycopy(p, off, copy, 0, len);
+            found = new HeapTuple(new Tid(tid.block(), m), copy, 0, len);
+            break;
+          }
+          // (after the visibility test, which may just have set the hint; under asynchronous
+          // commit there are no committed hints, and only updates and inserts prune)
+          if (m == first && TupleHeader.has(p, off, TupleHeader.XMAX_COMMITTED)
+              && !TupleHeader.has(p, off, TupleHeader.XMAX_LOCK_ONLY)) {
+            firstDeleter = TupleHeader.xmax(p, off);
+          }
         }
-        int off = SlottedPage.offset(p, tid.slot());
-        if (!visibility.satisfiesMvcc(p, off, buf, snap, tx)) {
-          return null;
+      } finally {
+        buf.unlatch();
+      }
+      // Prune when the walk was long and its first member is dead to everyone by a recent horizon
+      // (taken outside the latch: it needs the running-table lock).
+      if (walked >= PRUNE_AFTER_WALK && firstDeleter != 0 && pruneHorizon != null && firstDeleter < recentHorizon()
+          && buf.tryLatchExclusive()) {
+        try {
+          pruneLocked(relation, buf, tid.block(), freshHorizon());
+        } finally {
+          buf.unlatch();
         }
-        int len = SlottedPage.length(p, tid.slot());
-        byte[] copy = new byte[len];
-        System.arraycopy(p, off, copy, 0, len);
-        return new HeapTuple(tid, copy, 0, len);
+      }
+      return found;
+    }
+  }
+
+  /**
+   * A fetch that walked at least this many chain members, the first of them dead to everyone,
+   * prunes the page: without it a row updated again and again keeps every reader walking its
+   * dead versions until an update finds the page full.
+   */
+  static final int PRUNE_AFTER_WALK = 4;
+
+  /**
+   * Prunes one page now (see {@link HeapPrune}) with the current horizon; returns the number of
+   * line pointers changed. Does nothing when pruning is not enabled ({@link #setPruneHorizon}).
+   */
+  public int prune(int relation, int block) {
+    if (pruneHorizon == null || block < 0 || block >= pool.blockCount(relation)) {
+      return 0;
+    }
+    try (Buffer buf = pool.pin(new PageId(relation, block))) {
+      buf.latchExclusive();
+      try {
+        return pruneLocked(relation, buf, block, freshHorizon());
       } finally {
         buf.unlatch();
       }
     }
+  }
+
+  /** Prunes the exclusively latched page with {@code horizon} (0: not enabled); logs one PRUNE record. */
+  private int pruneLocked(int relation, Buffer buf, int block, long horizon) {
+    byte[] p = buf.data();
+    if (horizon == 0 || SlottedPage.isNew(p)) {
+      return 0;
+    }
+    HeapPrune.Actions a = new HeapPrune.Actions();
+    HeapPrune.plan(p, buf, block, visibility, horizon, false, a);
+    pruneStats.attempted();
+    if (a.count == 0) {
+      return 0;
+    }
+    HeapPrune.applyAll(p, block, a);
+    wal.logPageChange(buf, ResourceManagers.HEAP, HeapRecords.PRUNE, 0,
+        HeapRecords.prune(a.slots, a.actions, a.targets, a.count));
+    fsm.record(relation, block, SlottedPage.freeSpace(p));
+    pruneStats.pruned(a.removed);
+    return a.count;
+  }
+
+  /** The current horizon (0 when pruning is not enabled), remembered as the recent one. */
+  private long freshHorizon() {
+    LongSupplier h = pruneHorizon;
+    if (h == null) {
+      return 0;
+    }
+    long v = h.getAsLong();
+    recentHorizon = v;
+    recentHorizonNanos = System.nanoTime();
+    return v;
+  }
+
+  /**
+   * A horizon at most a millisecond old, for deciding under a shared latch whether pruning could
+   * do anything; never above the current one, since the horizon only grows.
+   */
+  private long recentHorizon() {
+    if (System.nanoTime() - recentHorizonNanos > 1_000_000L) {
+      return freshHorizon();
+    }
+    return recentHorizon;
   }
 
   /** A scan of every version visible to {@code snap}. */
@@ -224,7 +351,8 @@ public final class Heap {
    * sees, or null if it sees none (the row was deleted, or the chain was vacuumed away). Each step
    * checks that the next version's xmin is the previous version's xmax: otherwise the slot was
    * reused and the chain ends there. READ COMMITTED writers use this with a fresh snapshot after a
-   * concurrent update.
+   * concurrent update. Heap-only versions are ordinary links of this chain; a {@code tid} naming a
+   * pruned HOT root (a REDIRECT) starts at the redirect's target.
    */
   public HeapTuple latestVersion(int relation, Tid tid, Snapshot snap, CurrentTransaction tx) {
     return latestVersion(relation, tid, 0, snap, tx);
@@ -249,6 +377,11 @@ public final class Heap {
         buf.latchShared();
         try {
           byte[] p = buf.data();
+          if (hops == 0 && expectedXmin == 0 && !isTuple(p, at.slot())) {
+            // A HOT chain's root whose first versions were pruned: start at the redirect target.
+            int first = HotChain.firstMember(p, at.slot());
+            at = first < 0 ? at : new Tid(at.block(), first);
+          }
           if (!isTuple(p, at.slot())) {
             return newestVisible;
           }
@@ -314,7 +447,7 @@ public final class Heap {
       }
       TupleHeader.setXmax(p, off, xid);
       int cleared = mask & ~(TupleHeader.XMAX_INVALID | TupleHeader.XMAX_COMMITTED | TupleHeader.UPDATED
-          | TupleHeader.KEYS_UPDATED);
+          | TupleHeader.KEYS_UPDATED | TupleHeader.HOT_UPDATED);
       TupleHeader.setInfomask(p, off, cleared | TupleHeader.XMAX_LOCK_ONLY);
       TupleHeader.setCtid(p, off, tid);
       visibilityMap.logHeapChange(relation, new Buffer[] {buf}, HeapRecords.SET_HEADER, xid,
@@ -357,8 +490,20 @@ public final class Heap {
   /**
    * Replaces the version at {@code tid} with a new one holding {@code rowData}. The new version goes
    * on the same page when it fits (one record), else on another page (one record naming both).
+   * Never a HOT update: the caller adds index entries for the new version.
    */
   public HeapResult update(int relation, Tid tid, byte[] rowData, CurrentTransaction tx) {
+    return update(relation, tid, rowData, tx, false);
+  }
+
+  /**
+   * As {@link #update(int, Tid, byte[], CurrentTransaction)}; with {@code hotAllowed} (the caller
+   * found that no indexed column changes) a new version placed on the same page is heap-only: the
+   * result says {@link HeapResult#heapOnly()} and the caller adds no index entries. A page short
+   * of room is pruned first; if the version still does not fit it goes to another page, as a
+   * normal (not heap-only) version.
+   */
+  public HeapResult update(int relation, Tid tid, byte[] rowData, CurrentTransaction tx, boolean hotAllowed) {
     int len = itemLength(relation, rowData);
     long xid = tx.xidForWrite();
     int cid = tx.commandId();
@@ -370,6 +515,7 @@ public final class Heap {
       old.latchExclusive();
       Buffer other = null;
       boolean otherInit = false;
+      boolean pruned = false;
       try {
         while (true) {
           byte[] p = old.data();
@@ -380,16 +526,28 @@ public final class Heap {
           if (check.code() != HeapResult.Code.OK) {
             return check;
           }
+          if (other == null && SlottedPage.freeSpace(p) < len && !pruned) {
+            // The version being replaced is live for us, so pruning keeps it (and its slot).
+            pruned = true;
+            pruneLocked(relation, old, tid.block(), freshHorizon());
+          }
           if (other == null && SlottedPage.freeSpace(p) >= len) {
             int newSlot = place(p, tid.block(), xid, cid, rowData, len);
             Tid newTid = new Tid(tid.block(), newSlot);
+            int newOff = SlottedPage.offset(p, newSlot);
+            if (hotAllowed) {
+              TupleHeader.setInfomask(p, newOff, TupleHeader.infomask(p, newOff) | TupleHeader.HEAP_ONLY);
+            }
             int off = SlottedPage.offset(p, tid.slot());
             setXmax(p, off, tx, xid, true, newTid);
+            if (hotAllowed) {
+              TupleHeader.setInfomask(p, off, TupleHeader.infomask(p, off) | TupleHeader.HOT_UPDATED);
+            }
             visibilityMap.logHeapChange(relation, new Buffer[] {old}, HeapRecords.UPDATE, xid,
-                HeapRecords.update(tid.slot(), p, off, false, newSlot, p, SlottedPage.offset(p, newSlot), len));
+                HeapRecords.update(tid.slot(), p, off, false, newSlot, p, newOff, len));
             fsm.record(relation, tid.block(), SlottedPage.freeSpace(p));
             activity.updated(relation);
-            return HeapResult.done(newTid);
+            return hotAllowed ? HeapResult.doneHeapOnly(newTid) : HeapResult.done(newTid);
           }
           if (other != null && SlottedPage.freeSpace(other.data()) >= len) {
             byte[] q = other.data();
@@ -461,7 +619,8 @@ public final class Heap {
       TupleHeader.setCid(p, off, cid);
       mask &= ~TupleHeader.COMBO_CID;
     }
-    mask &= ~(TupleHeader.XMAX_INVALID | TupleHeader.XMAX_COMMITTED | TupleHeader.XMAX_LOCK_ONLY | TupleHeader.UPDATED);
+    mask &= ~(TupleHeader.XMAX_INVALID | TupleHeader.XMAX_COMMITTED | TupleHeader.XMAX_LOCK_ONLY | TupleHeader.UPDATED
+        | TupleHeader.HOT_UPDATED);
     mask |= TupleHeader.KEYS_UPDATED;
     if (updated) {
       mask |= TupleHeader.UPDATED;

@@ -14,14 +14,21 @@ import dev.parallax.storage.SlottedPage;
  *             (+ map pages)
  * VACUUM      pages [page]                 | count u16 | count x (slot u16, action u8) |  then compaction
  * SET_ALL_VISIBLE pages [heap page, map page] | no payload |
+ * PRUNE       pages [page]                 | count u16 | count x (slot u16, action u8, target u16) | then compaction
  * </pre>
+ *
+ * <p>PRUNE (page pruning, and vacuum's first phase): the actions of a VACUUM record plus REDIRECT
+ * (the slot becomes a redirect line pointer to {@code target}, a heap-only tuple of the same
+ * page; see {@link HeapPrune}). Replay applies them in order and compacts, like the original.
  *
  * A header state is xmax (8), cid (4), infomask (2), ctid block (4), ctid slot (2), reserved (4).
  *
  * <p>Vacuum actions: UNUSED (the slot is free for reuse), DEAD (the item is gone, the line pointer
  * stays until index entries pointing at it are removed; never reused), FREEZE, CLEAR_XMAX. One
- * vacuum of a page with indexes logs DEAD actions (phase 1) and later UNUSED actions on the same
- * slots (phase 3), each in its own VACUUM record; both end with the same compaction as at run time.
+ * vacuum of a page with indexes logs its pruning, freezing and clearing (phase 1) in a PRUNE record
+ * and later UNUSED actions on the DEAD slots (phase 3) in a VACUUM record; both end with the same
+ * compaction as at run time. (Logs written before PRUNE existed have phase 1 as a VACUUM record,
+ * which replay still reads.)
  *
  * <p>Visibility map ({@link VisibilityMap}): INSERT, SET_HEADER and UPDATE clear the all-visible
  * flag of every heap page they name. When a flag was set, the map pages holding those pages' bits
@@ -38,6 +45,7 @@ final class HeapRecords {
   static final int UPDATE = 3;
   static final int VACUUM = 4;
   static final int SET_ALL_VISIBLE = 5;
+  static final int PRUNE = 6;
 
   static final int HEADER_STATE = 24;
 
@@ -45,6 +53,7 @@ final class HeapRecords {
   static final int ACTION_FREEZE = 2;
   static final int ACTION_CLEAR_XMAX = 3;
   static final int ACTION_DEAD = 4;
+  static final int ACTION_REDIRECT = 5;
 
   static byte[] insert(boolean init, int slot, byte[] page, int off, int len) {
     byte[] out = new byte[3 + len];
@@ -79,6 +88,17 @@ final class HeapRecords {
     for (int i = 0; i < count; i++) {
       SlottedPage.putShort(out, 2 + 3 * i, slots[i]);
       out[4 + 3 * i] = actions[i];
+    }
+    return out;
+  }
+
+  static byte[] prune(int[] slots, byte[] actions, int[] targets, int count) {
+    byte[] out = new byte[2 + 5 * count];
+    SlottedPage.putShort(out, 0, count);
+    for (int i = 0; i < count; i++) {
+      SlottedPage.putShort(out, 2 + 5 * i, slots[i]);
+      out[4 + 5 * i] = actions[i];
+      SlottedPage.putShort(out, 5 + 5 * i, targets[i]);
     }
     return out;
   }

@@ -73,6 +73,18 @@ final class HeapRedo implements RedoHandler {
           SlottedPage.compact(p);
         }
       }
+      case HeapRecords.PRUNE -> {
+        Buffer b = ctx.page(0);
+        if (b != null) {
+          byte[] p = b.data();
+          int n = SlottedPage.getShort(d, 0);
+          int block = r.pages()[0].block();
+          for (int i = 0; i < n; i++) {
+            HeapPrune.apply(p, block, SlottedPage.getShort(d, 2 + 5 * i), d[4 + 5 * i], SlottedPage.getShort(d, 5 + 5 * i));
+          }
+          SlottedPage.compact(p);
+        }
+      }
       case HeapRecords.SET_ALL_VISIBLE -> VisibilityMap.redoSet(r, ctx);
       default -> throw new DataCorruptedException(r.pages()[0], "unknown heap record type " + r.info()
           + " at LSN " + r.lsn());

@@ -9,8 +9,14 @@ package dev.parallax.mvcc;
  * @param newTid for an OK update, where the new version went; otherwise {@link Tid#INVALID}
  * @param conflictingXid for BEING_MODIFIED, UPDATED, DELETED, SELF_MODIFIED: the xmax found
  * @param newCtid for UPDATED, the newer version's tid (its xmin equals {@code conflictingXid})
+ * @param heapOnly for an OK update: the new version is heap-only (a HOT update), so it must get no
+ *     index entries (the entries of its chain's root lead to it)
  */
-public record HeapResult(Code code, Tid newTid, long conflictingXid, Tid newCtid) {
+public record HeapResult(Code code, Tid newTid, long conflictingXid, Tid newCtid, boolean heapOnly) {
+  public HeapResult(Code code, Tid newTid, long conflictingXid, Tid newCtid) {
+    this(code, newTid, conflictingXid, newCtid, false);
+  }
+
   public enum Code {
     /** Done (or, from a visibility check: the version may be changed). */
     OK,
@@ -40,5 +46,9 @@ public record HeapResult(Code code, Tid newTid, long conflictingXid, Tid newCtid
 
   static HeapResult done(Tid newTid) {
     return new HeapResult(Code.OK, newTid, 0, Tid.INVALID);
+  }
+
+  static HeapResult doneHeapOnly(Tid newTid) {
+    return new HeapResult(Code.OK, newTid, 0, Tid.INVALID, true);
   }
 }

@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Vacuum of one heap relation, page by page under the exclusive latch:
  *
  * <ul>
+ *   <li>the page is pruned ({@link HeapPrune}): the dead prefix of every HOT chain goes, heap-only
+ *       members' slots become UNUSED, roots become REDIRECT (to the first survivor) or DEAD;
  *   <li>versions DEAD to every snapshot ({@code xmax < oldestXmin}, committed; or never committed)
  *       lose their storage and the page is compacted, so later inserts reuse the space;
  *   <li>live versions whose committed xmin is below {@code oldestXmin} are frozen: visible to all
@@ -110,7 +112,10 @@ final class HeapVacuum {
      */
     int[] slots = new int[512];
     byte[] actions = new byte[512];
+    /** Redirect targets of ACTION_REDIRECT entries (0 for other actions). */
+    int[] targets = new int[512];
     int count;
+    final HeapPrune.Actions pruned = new HeapPrune.Actions();
 
     Pass(int relation, long oldestXmin, IndexVacuum indexes, int deadTidsPerPass) {
       this.relation = relation;
@@ -143,11 +148,21 @@ final class HeapVacuum {
 
     /** Queues an action for the page being worked on; logged together by {@link #logActions}. */
     private void action(int slot, int action) {
+      action(slot, action, 0);
+    }
+
+    private void action(int slot, int action, int target) {
       slots[count] = slot;
+      targets[count] = target;
       actions[count++] = (byte) action;
     }
 
-    /** Phase 1 on one page (the only phase without indexes). */
+    /**
+     * Phase 1 on one page (the only phase without indexes): DEAD slots left over are handed on
+     * (or freed), then the page is pruned ({@link HeapPrune}: dead prefixes of HOT chains go,
+     * roots become REDIRECT or DEAD), then the surviving versions are frozen or have a meaningless
+     * xmax cleared. All in one PRUNE record, applied in that order.
+     */
     private void prune(int block) {
       try (Buffer buf = pool.pin(new PageId(relation, block))) {
         buf.latchExclusive();
@@ -163,28 +178,44 @@ final class HeapVacuum {
           if (slots.length < 2 * n) {
             slots = new int[2 * n];
             actions = new byte[2 * n];
+            targets = new int[2 * n];
           }
           count = 0;
           for (int s = 0; s < n; s++) {
-            int state = SlottedPage.state(p, s);
-            if (state == SlottedPage.DEAD) {
-              // Left by an interrupted vacuum (or by none, without indexes): its index entries
-              // may still exist, so it goes through the index pass again.
+            if (SlottedPage.state(p, s) == SlottedPage.DEAD) {
+              // Left by an interrupted vacuum or by pruning: its index entries may still exist,
+              // so it goes through the index pass (without indexes it is freed at once).
               if (indexes == null) {
+                HeapPrune.apply(p, block, s, (byte) HeapRecords.ACTION_UNUSED, 0);
                 action(s, HeapRecords.ACTION_UNUSED);
                 freed++;
-              } else {
+              }
+            }
+          }
+          HeapPrune.plan(p, buf, block, visibility, oldestXmin, indexes == null, pruned);
+          for (int i = 0; i < pruned.count; i++) {
+            HeapPrune.apply(p, block, pruned.slots[i], pruned.actions[i], pruned.targets[i]);
+            action(pruned.slots[i], pruned.actions[i], pruned.targets[i]);
+          }
+          if (indexes != null) {
+            // Every DEAD slot, left over or just made, in slot order (batches stay ascending).
+            for (int s = 0; s < n; s++) {
+              if (SlottedPage.state(p, s) == SlottedPage.DEAD) {
                 collect(block, s);
               }
-              continue;
             }
-            if (state != SlottedPage.NORMAL) {
-              continue;
+          }
+          removed += pruned.removed;
+          markedDead += pruned.markedDead;
+          freed += pruned.freed;
+          int pruneActions = count;
+          for (int s = 0; s < n; s++) {
+            if (SlottedPage.state(p, s) == SlottedPage.NORMAL) {
+              examine(p, buf, block, s);
             }
-            examine(p, buf, block, s);
           }
           if (count > 0) {
-            logActions(buf, block);
+            logActions(buf, block, pruneActions, HeapRecords.PRUNE);
           }
           markIfAllVisible(buf);
           fsm.record(relation, block, SlottedPage.freeSpaceAfterCompaction(p));
@@ -198,19 +229,13 @@ final class HeapVacuum {
     private void examine(byte[] p, Buffer buf, int block, int s) {
       int off = SlottedPage.offset(p, s);
       VacuumVerdict verdict = visibility.satisfiesVacuum(p, off, buf, oldestXmin);
+      kept++;
       if (verdict == VacuumVerdict.DEAD) {
-        removed++;
-        if (indexes == null) {
-          action(s, HeapRecords.ACTION_UNUSED);
-          freed++;
-        } else {
-          action(s, HeapRecords.ACTION_DEAD);
-          markedDead++;
-          collect(block, s);
-        }
+        // Pruning kept it: a DEAD member behind one that is not (see HeapPrune). It goes with
+        // the chain's prefix once the horizon passes its predecessors.
+        deadKept++;
         return;
       }
-      kept++;
       if (verdict == VacuumVerdict.RECENTLY_DEAD || verdict == VacuumVerdict.DELETE_IN_PROGRESS) {
         deadKept++;
       }
@@ -238,14 +263,20 @@ final class HeapVacuum {
       }
     }
 
-    private void logActions(Buffer buf, int block) {
+    /**
+     * Applies the queued actions from {@code from} on (those before were applied while planning),
+     * compacts, and logs them all: a PRUNE record (phase 1) or a VACUUM record (phase 3).
+     */
+    private void logActions(Buffer buf, int block, int from, int type) {
       byte[] p = buf.data();
-      for (int i = 0; i < count; i++) {
-        apply(p, block, slots[i], actions[i]);
+      for (int i = from; i < count; i++) {
+        HeapPrune.apply(p, block, slots[i], actions[i], targets[i]);
       }
       // Always compact, as replay does, so the replayed page has the same byte layout.
       SlottedPage.compact(p);
-      wal.logPageChange(buf, ResourceManagers.HEAP, HeapRecords.VACUUM, 0, HeapRecords.vacuum(slots, actions, count));
+      byte[] payload = type == HeapRecords.PRUNE ? HeapRecords.prune(slots, actions, targets, count)
+          : HeapRecords.vacuum(slots, actions, count);
+      wal.logPageChange(buf, ResourceManagers.HEAP, type, 0, payload);
     }
 
     /** Phases 2 and 3 for the tids collected so far. */
@@ -283,7 +314,7 @@ final class HeapVacuum {
             }
           }
           if (count > 0) {
-            logActions(buf, block);
+            logActions(buf, block, 0, HeapRecords.VACUUM);
           }
           markIfAllVisible(buf);
           fsm.record(relation, block, SlottedPage.freeSpaceAfterCompaction(p));
@@ -301,7 +332,9 @@ final class HeapVacuum {
     }
 
     /**
-     * The all-visible test, under the page's exclusive latch: no DEAD (or REDIRECT) slot, and
+     * The all-visible test, under the page's exclusive latch: no DEAD slot (a REDIRECT is fine: its
+     * chain's surviving members are tested like any tuple, and they carry the keys of the root's
+     * index entries, see {@code HotChain}), and
      * every NORMAL tuple LIVE for vacuum, with xmin frozen or committed below {@code oldestXmin}
      * (so every running and future snapshot sees it), and no valid xmax (not deleted, updated or
      * locked by anyone: a lock would have to be cleared by the next writer anyway). With eager
@@ -312,7 +345,7 @@ final class HeapVacuum {
       int n = SlottedPage.slotCount(p);
       for (int s = 0; s < n; s++) {
         int state = SlottedPage.state(p, s);
-        if (state == SlottedPage.DEAD || state == SlottedPage.REDIRECT) {
+        if (state == SlottedPage.DEAD) {
           return false;
         }
         if (state != SlottedPage.NORMAL) {
@@ -348,7 +381,7 @@ final class HeapVacuum {
         int off = SlottedPage.offset(p, slot);
         TupleHeader.setXmax(p, off, 0);
         int mask = TupleHeader.infomask(p, off) & ~(TupleHeader.XMAX_COMMITTED | TupleHeader.XMAX_LOCK_ONLY
-            | TupleHeader.UPDATED | TupleHeader.KEYS_UPDATED);
+            | TupleHeader.UPDATED | TupleHeader.KEYS_UPDATED | TupleHeader.HOT_UPDATED);
         TupleHeader.setInfomask(p, off, mask | TupleHeader.XMAX_INVALID);
         TupleHeader.setCtid(p, off, new Tid(block, slot));
       }

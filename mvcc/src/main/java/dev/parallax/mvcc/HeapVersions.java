@@ -30,13 +30,79 @@ public final class HeapVersions {
     this.visibility = visibility;
   }
 
+  /** A version handed to an index build, with the root of its HOT chain (what its entries must name). */
+  @FunctionalInterface
+  public interface RootedConsumer {
+    /**
+     * @param live as for {@link Consumer#accept}
+     * @param root the slot index entries name for this version: its own tid, or for a heap-only
+     *     version the root of its HOT chain
+     */
+    void accept(HeapTuple version, boolean live, Tid root);
+  }
+
   /**
-   * The dirty-read answer for the version at {@code tid} (see {@link HeapVisibility#satisfiesDirty}),
-   * or null when the slot holds no version (vacuumed).
+   * The dirty-read answer for the row at {@code tid} (see {@link HeapVisibility#satisfiesDirty}):
+   * {@code tid} names a version or a HOT chain's root, and the answer is that of the first member
+   * of the chain a dirty read sees (a version a running transaction is replacing comes before its
+   * replacement, so the caller waits for that transaction), or "invisible" when it sees none. Null
+   * when the slot holds no version (vacuumed).
    */
   public DirtyCheck dirty(int relation, Tid tid, CurrentTransaction tx) {
-    return atVersion(relation, tid, null, (p, off, len, buf) -> visibility.satisfiesDirty(p, off, buf, tx));
+    if (tid.block() >= pool.blockCount(relation)) {
+      return null;
+    }
+    try (Buffer buf = pool.pin(new PageId(relation, tid.block()))) {
+      buf.latchShared();
+      try {
+        byte[] p = buf.data();
+        int first = HotChain.firstMember(p, tid.slot());
+        if (first < 0) {
+          return null;
+        }
+        int walked = 0;
+        for (int m = first; m >= 0 && walked++ < HotChain.MAX_LENGTH; m = HotChain.next(p, tid.block(), m)) {
+          DirtyCheck d = visibility.satisfiesDirty(p, SlottedPage.offset(p, m), buf, tx);
+          if (d.visible()) {
+            return d;
+          }
+        }
+        return DirtyCheck.INVISIBLE;
+      } finally {
+        buf.unlatch();
+      }
+    }
   }
+
+  /**
+   * The members of the HOT chain whose root is {@code root} (just the version for a lone one),
+   * in chain order, each with whether vacuum could remove it given {@code oldestXmin}; empty when
+   * the slot holds no version or redirect. For consistency checks.
+   */
+  public java.util.List<ChainMember> chain(int relation, Tid root, long oldestXmin) {
+    java.util.List<ChainMember> out = new java.util.ArrayList<>();
+    if (root.block() >= pool.blockCount(relation)) {
+      return out;
+    }
+    try (Buffer buf = pool.pin(new PageId(relation, root.block()))) {
+      buf.latchShared();
+      try {
+        byte[] p = buf.data();
+        for (int m = HotChain.firstMember(p, root.slot()); m >= 0 && out.size() < HotChain.MAX_LENGTH;
+            m = HotChain.next(p, root.block(), m)) {
+          int off = SlottedPage.offset(p, m);
+          boolean dead = visibility.satisfiesVacuum(p, off, buf, oldestXmin) == VacuumVerdict.DEAD;
+          out.add(new ChainMember(copy(new Tid(root.block(), m), p, off, SlottedPage.length(p, m)), dead));
+        }
+      } finally {
+        buf.unlatch();
+      }
+    }
+    return out;
+  }
+
+  /** One member of a HOT chain, and whether vacuum could remove it. */
+  public record ChainMember(HeapTuple version, boolean dead) {}
 
   /** What to do with the version found at a TID, under its page's shared latch. */
   private interface AtVersion<T> {
@@ -79,6 +145,15 @@ public final class HeapVersions {
    * given {@code oldestXmin}), in physical order, one page at a time under its shared latch.
    */
   public void forEachIndexable(int relation, long oldestXmin, CurrentTransaction tx, Consumer consumer) {
+    forEachIndexable(relation, oldestXmin, tx, (version, live, root) -> consumer.accept(version, live));
+  }
+
+  /**
+   * As {@link #forEachIndexable(int, long, CurrentTransaction, Consumer)}, with each version's HOT
+   * chain root: an index build gives a heap-only version an entry naming its root, never itself
+   * (pruning frees a heap-only version's slot without asking any index).
+   */
+  public void forEachIndexable(int relation, long oldestXmin, CurrentTransaction tx, RootedConsumer consumer) {
     int blocks = pool.blockCount(relation);
     for (int block = 0; block < blocks; block++) {
       try (Buffer buf = pool.pin(new PageId(relation, block))) {
@@ -89,6 +164,7 @@ public final class HeapVersions {
             continue;
           }
           int n = SlottedPage.slotCount(p);
+          int[] rootOf = rootsOf(p, block, n);
           for (int s = 0; s < n; s++) {
             if (!isVersion(p, s)) {
               continue;
@@ -98,13 +174,31 @@ public final class HeapVersions {
               continue;
             }
             boolean live = visibility.satisfiesDirty(p, off, buf, tx).visible();
-            consumer.accept(copy(new Tid(block, s), p, off, SlottedPage.length(p, s)), live);
+            consumer.accept(copy(new Tid(block, s), p, off, SlottedPage.length(p, s)), live, new Tid(block, rootOf[s]));
           }
         } finally {
           buf.unlatch();
         }
       }
     }
+  }
+
+  /** For each slot of the page, the root of the HOT chain it belongs to (itself when none reaches it). */
+  private static int[] rootsOf(byte[] p, int block, int n) {
+    int[] rootOf = new int[n];
+    for (int s = 0; s < n; s++) {
+      rootOf[s] = s;
+    }
+    for (int root = 0; root < n; root++) {
+      if (!HotChain.isRoot(p, root)) {
+        continue;
+      }
+      int walked = 0;
+      for (int m = HotChain.firstMember(p, root); m >= 0 && walked++ < HotChain.MAX_LENGTH; m = HotChain.next(p, block, m)) {
+        rootOf[m] = root;
+      }
+    }
+    return rootOf;
   }
 
   /**

@@ -18,6 +18,9 @@ import dev.parallax.storage.SlottedPage;
  *
  * <p>{@code ctid} points at the version itself until an update links it to the newer version.
  *
+ * <p>Heap-only tuples (HOT, see {@link HotChain}): {@link #HEAP_ONLY} on a version that has no
+ * index entries of its own, {@link #HOT_UPDATED} on the version it replaced (same page).
+ *
  * <p>Hint bits ({@code XMIN_COMMITTED}, {@code XMIN_INVALID}, {@code XMAX_COMMITTED},
  * {@code XMAX_INVALID}) cache commit-log answers. They are not logged and may be lost; every other
  * bit and field changes only under the page's exclusive latch through a logged record. Hint bits
@@ -60,6 +63,16 @@ public final class TupleHeader {
    * narrow it to updates that change a unique-index column.
    */
   public static final int KEYS_UPDATED = 0x0100;
+  /**
+   * Heap-only tuple: the new version of a HOT update (same page, no indexed column changed). No
+   * index entry names it; it is reached only by following the chain from its root line pointer.
+   */
+  public static final int HEAP_ONLY = 0x0200;
+  /**
+   * Set with {@link #UPDATED} when the newer version (ctid) is heap-only, on this page. Cleared
+   * whenever xmax is replaced or cleared; meaningful only while xmax is that update's.
+   */
+  public static final int HOT_UPDATED = 0x0400;
 
   static final int HINT_BITS = XMIN_COMMITTED | XMIN_INVALID | XMAX_COMMITTED | XMAX_INVALID;
 
