@@ -131,7 +131,10 @@ final class Upsert {
     long verdict = tree.insertUniqueDeferred(keys.get(i), existing -> {
       long v = IndexMaintenance.uniqueVerdict(db, t, table, existing); // as a plain unique insert decides
       if (v == BTree.CONFLICT) {
-        probe.conflict = new Tid(BTree.tidBlock(existing), BTree.tidSlot(existing));
+        // The entry names a HOT chain's root: act on the member that is the live row.
+        Tid named = new Tid(BTree.tidBlock(existing), BTree.tidSlot(existing));
+        Tid member = db.versions().dirtyMember(table.relation(), named, t);
+        probe.conflict = member != null ? member : named;
       }
       return v;
     }, () -> {

@@ -75,6 +75,34 @@ public final class HeapVersions {
   }
 
   /**
+   * The tid of the chain member {@link #dirty} answers for (the first a dirty read sees), or null
+   * when it sees none. An index entry names a chain's root; a caller that acts on the conflicting
+   * version (INSERT ... ON CONFLICT DO UPDATE locks it) needs the member itself: the root of an
+   * updated chain is an old version, and locking it would only ever report "updated".
+   */
+  public Tid dirtyMember(int relation, Tid tid, CurrentTransaction tx) {
+    if (tid.block() >= pool.blockCount(relation)) {
+      return null;
+    }
+    try (Buffer buf = pool.pin(new PageId(relation, tid.block()))) {
+      buf.latchShared();
+      try {
+        byte[] p = buf.data();
+        int first = HotChain.firstMember(p, tid.slot());
+        int walked = 0;
+        for (int m = first; m >= 0 && walked++ < HotChain.MAX_LENGTH; m = HotChain.next(p, tid.block(), m)) {
+          if (visibility.satisfiesDirty(p, SlottedPage.offset(p, m), buf, tx).visible()) {
+            return new Tid(tid.block(), m);
+          }
+        }
+        return null;
+      } finally {
+        buf.unlatch();
+      }
+    }
+  }
+
+  /**
    * The members of the HOT chain whose root is {@code root} (just the version for a lone one),
    * in chain order, each with whether vacuum could remove it given {@code oldestXmin}; empty when
    * the slot holds no version or redirect. For consistency checks.
