@@ -161,7 +161,8 @@ final class AccessPaths {
     return null;
   }
 
-  private static BinaryOp flip(BinaryOp op) {
+  /** The comparison with its operands swapped ({@code a < b} is {@code b > a}). */
+  static BinaryOp flip(BinaryOp op) {
     return switch (op) {
       case LT -> BinaryOp.GT;
       case LE -> BinaryOp.GE;

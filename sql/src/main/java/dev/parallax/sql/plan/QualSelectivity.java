@@ -74,7 +74,7 @@ final class QualSelectivity {
     if (!(col instanceof Expr.Column) && b.right() instanceof Expr.Column) {
       col = b.right();
       other = b.left();
-      op = flip(op);
+      op = AccessPaths.flip(op);
     }
     if (!(col instanceof Expr.Column c) || c.index() >= stats.columns().size()) {
       return null;
@@ -117,15 +117,5 @@ final class QualSelectivity {
 
   private static boolean sameType(Expr.Column c, Expr.Constant k) {
     return k.value() == null || c.type().javaType().isInstance(k.value());
-  }
-
-  private static BinaryOp flip(BinaryOp op) {
-    return switch (op) {
-      case LT -> BinaryOp.GT;
-      case LE -> BinaryOp.GE;
-      case GT -> BinaryOp.LT;
-      case GE -> BinaryOp.LE;
-      default -> op;
-    };
   }
 }
