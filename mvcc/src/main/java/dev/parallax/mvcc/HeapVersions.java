@@ -38,6 +38,21 @@ public final class HeapVersions {
     return atVersion(relation, tid, null, (p, off, len, buf) -> visibility.satisfiesDirty(p, off, buf, tx));
   }
 
+  /**
+   * As {@link #dirty(int, Tid, CurrentTransaction)}, but a visible version for which
+   * {@code holds} (given a copy, under the same shared latch) is false answers
+   * {@link DirtyCheck#INVISIBLE}. A unique check passes "carries the key being inserted": an
+   * index entry read before vacuum removed it may name a slot that was freed and reused by an
+   * unrelated row since, and only the test made under the latch that also gives the verdict
+   * tells the two apart (a test under a second latch could see yet another reuse).
+   */
+  public DirtyCheck dirty(int relation, Tid tid, CurrentTransaction tx, java.util.function.Predicate<HeapTuple> holds) {
+    return atVersion(relation, tid, null, (p, off, len, buf) -> {
+      DirtyCheck d = visibility.satisfiesDirty(p, off, buf, tx);
+      return !d.visible() || holds.test(copy(tid, p, off, len)) ? d : DirtyCheck.INVISIBLE;
+    });
+  }
+
   /** What to do with the version found at a TID, under its page's shared latch. */
   private interface AtVersion<T> {
     T apply(byte[] page, int offset, int length, Buffer buf);
