@@ -70,7 +70,7 @@ final class IndexMaintenance {
         continue;
       }
       while (true) {
-        long verdict = tree.insertUnique(key, packed, existing -> uniqueVerdict(db, t, tab, existing));
+        long verdict = tree.insertUnique(key, packed, existing -> uniqueVerdict(db, t, tab, idx, key, existing));
         if (verdict == BTree.NO_CONFLICT) {
           break;
         }
@@ -83,9 +83,26 @@ final class IndexMaintenance {
     }
   }
 
-  /** Whether the entry at {@code existing} blocks a unique insert of its key: see the class comment. */
-  static long uniqueVerdict(Database db, Transaction t, Table tab, long existing) {
-    DirtyCheck d = db.versions().dirty(tab.relation(), new Tid(BTree.tidBlock(existing), BTree.tidSlot(existing)), t);
+  /**
+   * Whether the entry at {@code existing}, found under {@code key} in {@code idx}, blocks a unique
+   * insert of the key: see the class comment.
+   *
+   * <p>Only a version that carries {@code key} counts. {@code BTree.insertUnique} reads the key's
+   * entries and then checks them with no index latch held, so vacuum may meanwhile remove an
+   * entry whose version was dead (phase 2), free its slot (phase 3), and an insert or update may
+   * put an unrelated row there; the entry read earlier then names that row. Judged as ours, it
+   * gave a 23505 for a key nobody held, or a wait for a transaction that never touched the key
+   * (seen in ConcurrentIncrementTest with autovacuum every 5 ms). Versions never change their
+   * values in place, so a version whose key differs is not the one the entry was made for, and
+   * that one was dead. A version that does carry the key is a real holder of it (its own entry
+   * exists or is being added), so judging it is right even when the entry we read was stale.
+   * PostgreSQL avoids the case differently: it checks the heap while holding the leaf page, and
+   * vacuum must lock every leaf page before it can free a slot.
+   */
+  static long uniqueVerdict(Database db, Transaction t, Table tab, Index idx, byte[] key, long existing) {
+    ColumnType[] types = tab.types();
+    DirtyCheck d = db.versions().dirty(tab.relation(), new Tid(BTree.tidBlock(existing), BTree.tidSlot(existing)), t,
+        version -> Arrays.equals(IndexKeyCodec.encode(idx.keyTypes(tab), keyValues(tab, idx, version.values(types))), key));
     if (d == null || !d.visible()) {
       return BTree.NO_CONFLICT;
     }

@@ -129,7 +129,7 @@ final class Upsert {
     }
     BTree tree = db.tree(checked.get(i));
     long verdict = tree.insertUniqueDeferred(keys.get(i), existing -> {
-      long v = IndexMaintenance.uniqueVerdict(db, t, table, existing); // as a plain unique insert decides
+      long v = IndexMaintenance.uniqueVerdict(db, t, table, checked.get(i), keys.get(i), existing); // as a plain unique insert decides
       if (v == BTree.CONFLICT) {
         // The entry names a HOT chain's root: act on the member that is the live row.
         Tid named = new Tid(BTree.tidBlock(existing), BTree.tidSlot(existing));

@@ -132,6 +132,43 @@ public final class HeapVersions {
   /** One member of a HOT chain, and whether vacuum could remove it. */
   public record ChainMember(HeapTuple version, boolean dead) {}
 
+  /**
+   * As {@link #dirty(int, Tid, CurrentTransaction)}, but when the member a dirty read sees fails
+   * {@code holds} (given a copy, under the same shared latch) the answer is
+   * {@link DirtyCheck#INVISIBLE}. A unique check passes "carries the key being inserted": an
+   * index entry read before vacuum removed it may name a slot that was freed and reused by an
+   * unrelated row since, and only the test made under the latch that also gives the verdict
+   * tells the two apart (a test under a second latch could see yet another reuse). Every member
+   * of a HOT chain carries the same index keys (an update that changes one is never HOT), so
+   * testing the member the answer is for is enough.
+   */
+  public DirtyCheck dirty(int relation, Tid tid, CurrentTransaction tx, java.util.function.Predicate<HeapTuple> holds) {
+    if (tid.block() >= pool.blockCount(relation)) {
+      return null;
+    }
+    try (Buffer buf = pool.pin(new PageId(relation, tid.block()))) {
+      buf.latchShared();
+      try {
+        byte[] p = buf.data();
+        int first = HotChain.firstMember(p, tid.slot());
+        if (first < 0) {
+          return null;
+        }
+        int walked = 0;
+        for (int m = first; m >= 0 && walked++ < HotChain.MAX_LENGTH; m = HotChain.next(p, tid.block(), m)) {
+          int off = SlottedPage.offset(p, m);
+          DirtyCheck d = visibility.satisfiesDirty(p, off, buf, tx);
+          if (d.visible()) {
+            return holds.test(copy(new Tid(tid.block(), m), p, off, SlottedPage.length(p, m))) ? d : DirtyCheck.INVISIBLE;
+          }
+        }
+        return DirtyCheck.INVISIBLE;
+      } finally {
+        buf.unlatch();
+      }
+    }
+  }
+
   /** What to do with the version found at a TID, under its page's shared latch. */
   private interface AtVersion<T> {
     T apply(byte[] page, int offset, int length, Buffer buf);
