@@ -29,11 +29,15 @@ class StaleUniqueEntryTest {
     return Database.inMemory(DatabaseSettings.defaults().withAutovacuumIntervalMillis(0));
   }
 
-  /** Table c(k primary key, v) with key 1 updated once: its first version is dead to everyone. */
+  /** Table c(k primary key, v indexed) with key 1 updated once, not HOT: its first version is dead to everyone. */
   private static Table tableWithDeadVersion(Database db) {
     try (Session s = db.openSession()) {
       Table tab = s.createTable("c", List.of(Column.notNull("k", ColumnType.INTEGER), Column.of("v", ColumnType.BIGINT)),
           List.of("k"));
+      // An index on v makes the update below change an indexed column, so it is not HOT and key 1
+      // gets a second entry (a HOT update would add none, and leave nothing for vacuum to free).
+      s.createIndex("c", List.of("v"), false);
+      tab = s.table("c").orElseThrow();
       RowId one = s.insert("c", 1, 0L);
       s.update("c", one, Map.of("v", 1L));
       return tab;
