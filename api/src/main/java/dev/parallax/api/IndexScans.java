@@ -78,7 +78,7 @@ final class IndexScans {
     long heapFetches = 0;
     while (c.next()) {
       byte[] key = c.key();
-      if (!db.heap().isAllVisible(tab.relation(), BTree.tidBlock(c.tid()))) {
+      if (!db.heap().isAllVisible(tab.relation(), BTree.tidBlock(c.tid())) || !c.entriesStillCurrent()) {
         heapFetches++;
         HeapTuple tuple = fetch(db, t, tab, snap, c);
         if (tuple == null || valuesWithKey(tuple, shape, key) == null) {

@@ -108,7 +108,8 @@ final class IndexScanState extends PlanState {
     }
     while (cursor.next()) {
       long tid = cursor.tid();
-      if (scan.indexOnly() && ctx.heap().isAllVisible(scan.relation(), BTree.tidBlock(tid))) {
+      if (scan.indexOnly() && ctx.heap().isAllVisible(scan.relation(), BTree.tidBlock(tid))
+          && cursor.entriesStillCurrent()) {
         byte[] key = cursor.key();
         return VirtualSlot.of(IndexKeyCodec.decode(keyTypes, key, 0, key.length));
       }

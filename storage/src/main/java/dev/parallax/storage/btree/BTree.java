@@ -731,6 +731,35 @@ public final class BTree {
    * moves entries to a new, higher block, so none is skipped). Returns how many were removed.
    */
   public long bulkDelete(LongPredicate dead) {
+    bulkDeletesStarted.incrementAndGet();
+    try {
+      return bulkDeleteLeaves(dead);
+    } finally {
+      bulkDeletesFinished.incrementAndGet();
+    }
+  }
+
+  /**
+   * Bulk deletions begun and ended on this tree. A scan that copied a leaf's entries while no
+   * deletion was running, and sees no new one begun since, knows every entry it copied still names
+   * the version it was made for: index-only scans trust the visibility map only then
+   * ({@link BTreeCursor#entriesStillCurrent}). Otherwise vacuum may have removed a dead version's
+   * entry after the copy, freed its slot and marked the page all-visible, and the copied entry
+   * would return a deleted row's key (PostgreSQL closes the same window with the leaf pin that
+   * vacuum's cleanup lock waits for).
+   */
+  private final java.util.concurrent.atomic.AtomicLong bulkDeletesStarted = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong bulkDeletesFinished = new java.util.concurrent.atomic.AtomicLong();
+
+  long bulkDeletesStarted() {
+    return bulkDeletesStarted.get();
+  }
+
+  long bulkDeletesFinished() {
+    return bulkDeletesFinished.get();
+  }
+
+  private long bulkDeleteLeaves(LongPredicate dead) {
     long removed = 0;
     int[] slots = new int[512];
     for (int block = 1; block < pool.blockCount(relation); block++) {
@@ -761,8 +790,8 @@ public final class BTree {
         }
       }
     }
-    return removed;
-  }
+    return removed;  }
+
 
   /** Verifies the tree's structure (see {@link BTreeCheck}). */
   public BTreeCheck.Report check() {

@@ -61,9 +61,29 @@ public final class BTreeCursor {
     return Arrays.copyOf(current, current.length - BTreePage.TID_SIZE);
   }
 
+  /** Bulk deletions begun when the current batch was copied, and whether none was running then. */
+  private long deletesAtCopy;
+  private boolean copiedWhileNoDeletion;
+
+  /**
+   * Whether the entries of the current batch still name the versions they were made for: no
+   * bulk deletion (vacuum) was running when they were copied, and none has begun since. An
+   * index-only scan may answer from the visibility map only then; otherwise it must look at the
+   * heap. Read the visibility map first, then this: vacuum begins its deletion before it frees
+   * slots and sets the map.
+   */
+  public boolean entriesStillCurrent() {
+    return copiedWhileNoDeletion && tree.bulkDeletesStarted() == deletesAtCopy;
+  }
+
   private void fill() {
     size = 0;
     index = 0;
+    // Finished first, then begun: equal means no deletion ran between the two reads (and so none
+    // runs during the copy below without raising "begun" past what we saw).
+    long finished = tree.bulkDeletesFinished();
+    deletesAtCopy = tree.bulkDeletesStarted();
+    copiedWhileNoDeletion = finished == deletesAtCopy;
     if (forward) {
       Buffer buf;
       int slot;
