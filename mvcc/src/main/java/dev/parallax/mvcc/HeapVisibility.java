@@ -42,8 +42,9 @@ import dev.parallax.txn.TransactionStatus;
  * later readers skip the commit log. Hints are written under the shared latch, not logged, and the
  * buffer is marked dirty as a hint. An aborted hint is always safe. A committed hint is only safe
  * once the commit record is durable: with synchronous commit that holds before the transaction
- * leaves the running table; with asynchronous commit it may not, so then no committed hints are
- * set (otherwise a page written before the commit record could survive a crash that loses the
+ * leaves the running table; with asynchronous commit it may not, so then a committed hint is set
+ * only once {@link TransactionStatus#commitDurable} says the log was flushed past the commit
+ * record (otherwise a page written before the commit record could survive a crash that loses the
  * commit, showing a row of a transaction that recovery considers aborted).
  */
 public final class HeapVisibility {
@@ -302,7 +303,9 @@ public final class HeapVisibility {
   }
 
   private void hintCommitted(byte[] p, int off, Buffer buf, int bit) {
-    if (committedHintsAllowed) {
+    // With asynchronous commit, only once the commit record is durable (see the class comment).
+    if (committedHintsAllowed
+        || status.commitDurable(bit == XMIN_COMMITTED ? TupleHeader.xmin(p, off) : TupleHeader.xmax(p, off))) {
       hint(p, off, buf, bit);
     }
   }

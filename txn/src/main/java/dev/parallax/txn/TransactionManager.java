@@ -200,9 +200,25 @@ public final class TransactionManager {
   void commit(Transaction tx) {
     long[] ids = tx.liveXids();
     if (ids.length > 0) {
+      boolean async = storage.wal().asynchronousCommit();
+      if (async) {
+        // Registered as "not durable" before the commit log says committed, so that no reader
+        // can see it committed without seeing it pending (it would set a committed hint early).
+        for (long id : ids) {
+          pendingCommits.put(id, Long.MAX_VALUE);
+        }
+      }
       long lsn = clog.set(ids, CommitLog.COMMITTED, tx.topXid());
-      if (!storage.wal().asynchronousCommit()) {
+      if (!async) {
         storage.wal().flush(lsn);
+      } else {
+        for (long id : ids) {
+          pendingCommits.put(id, lsn);
+        }
+        for (long id : ids) {
+          pendingOrder.add(new long[] {lsn, id});
+        }
+        forgetDurableCommits();
       }
     }
     commits.increment();
@@ -383,7 +399,31 @@ public final class TransactionManager {
   }
 
   /** Answers about other transactions: running table first, then the commit log. */
+  /**
+   * Asynchronous commits whose record may not be durable yet: id -> commit record position
+   * (Long.MAX_VALUE while the commit is being written). Entries leave once the log is flushed past
+   * them ({@link #forgetDurableCommits}), so the map holds about a WAL writer delay's commits.
+   */
+  private final Map<Long, Long> pendingCommits = new ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentLinkedQueue<long[]> pendingOrder =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+  private void forgetDurableCommits() {
+    long flushed = storage.wal().flushedPosition();
+    for (long[] head = pendingOrder.peek(); head != null && head[0] <= flushed; head = pendingOrder.peek()) {
+      if (pendingOrder.remove(head)) {
+        pendingCommits.remove(head[1], head[0]);
+      }
+    }
+  }
+
   private final class Status implements TransactionStatus {
+    @Override
+    public boolean commitDurable(long xid) {
+      Long lsn = pendingCommits.get(xid);
+      return lsn == null || lsn <= storage.wal().flushedPosition();
+    }
+
     @Override
     public boolean isInProgress(long xid) {
       return owners.containsKey(xid);

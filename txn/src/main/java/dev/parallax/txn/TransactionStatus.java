@@ -16,6 +16,16 @@ public interface TransactionStatus {
    */
   boolean didCommit(long xid);
 
+  /**
+   * Whether {@code xid}'s commit record is durable, for a transaction {@link #didCommit} says
+   * committed. With asynchronous commit a commit is acknowledged before its record is flushed, and
+   * a committed hint bit on a page written before that record could survive a crash that loses
+   * the commit; so the hint waits for this. Synchronous commits are durable when they end.
+   */
+  default boolean commitDurable(long xid) {
+    return true;
+  }
+
   /** Ended without committing: aborted, rolled back to a savepoint, or lost in a crash. */
   default boolean didAbort(long xid) {
     return !isInProgress(xid) && !didCommit(xid);
