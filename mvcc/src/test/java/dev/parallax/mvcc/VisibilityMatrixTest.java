@@ -209,18 +209,39 @@ class VisibilityMatrixTest {
     }
   }
 
+  /** Under asynchronous commit a committed hint waits until the commit is durable; aborted hints never wait. */
   @org.junit.jupiter.api.Test
-  void committedHintsAreNotSetUnderAsynchronousCommit() {
+  void committedHintsAreNotSetUnderAsynchronousCommitUntilTheCommitIsDurable() {
     FakeTx tx = new FakeTx(OWN, SNAP_CID);
     byte[] p = page(Who.COMMITTED_BEFORE, Deleter.NONE, Who.COMMITTED_BEFORE, tx);
     int off = VisibilityFixtures.firstOffset(p);
-    new HeapVisibility(status(), true).satisfiesMvcc(p, off, null, snapshot(), tx);
-    assertEquals(0, TupleHeader.infomask(p, off) & TupleHeader.XMIN_COMMITTED);
-    new HeapVisibility(status(), false).satisfiesMvcc(p, off, null, snapshot(), tx);
-    assertTrue(TupleHeader.has(p, off, TupleHeader.XMIN_COMMITTED));
+    dev.parallax.txn.TransactionStatus base = status();
+    dev.parallax.txn.TransactionStatus notYetDurable = new dev.parallax.txn.TransactionStatus() {
+      @Override
+      public boolean isInProgress(long xid) {
+        return base.isInProgress(xid);
+      }
+
+      @Override
+      public boolean didCommit(long xid) {
+        return base.didCommit(xid);
+      }
+
+      @Override
+      public boolean commitDurable(long xid) {
+        return false;
+      }
+    };
+    new HeapVisibility(notYetDurable, true).satisfiesMvcc(p, off, null, snapshot(), tx);
+    assertEquals(0, TupleHeader.infomask(p, off) & TupleHeader.XMIN_COMMITTED, "not while the commit may be lost");
+    new HeapVisibility(notYetDurable, false).satisfiesMvcc(p, off, null, snapshot(), tx);
+    assertTrue(TupleHeader.has(p, off, TupleHeader.XMIN_COMMITTED), "synchronous commit: durable when it ended");
+    byte[] p2 = page(Who.COMMITTED_BEFORE, Deleter.NONE, Who.COMMITTED_BEFORE, tx);
+    new HeapVisibility(base, true).satisfiesMvcc(p2, off, null, snapshot(), tx);
+    assertTrue(TupleHeader.has(p2, off, TupleHeader.XMIN_COMMITTED), "asynchronous, once the commit is durable");
 
     byte[] q = page(Who.ABORTED, Deleter.NONE, Who.COMMITTED_BEFORE, tx);
-    new HeapVisibility(status(), true).satisfiesMvcc(q, off, null, snapshot(), tx);
+    new HeapVisibility(notYetDurable, true).satisfiesMvcc(q, off, null, snapshot(), tx);
     assertTrue(TupleHeader.has(q, off, TupleHeader.XMIN_INVALID), "aborted hints are always safe");
   }
 
