@@ -49,6 +49,20 @@ public final class HeapVersions {
    * when the slot holds no version (vacuumed).
    */
   public DirtyCheck dirty(int relation, Tid tid, CurrentTransaction tx) {
+    return dirtyWalk(relation, tid, tx, (p, m, d) -> d, DirtyCheck.INVISIBLE);
+  }
+
+  /** What to answer for the chain member {@code m} a dirty read sees ({@code d}), under the page's latch. */
+  private interface DirtyVisible<T> {
+    T apply(byte[] page, int member, DirtyCheck d);
+  }
+
+  /**
+   * Walks the HOT chain at {@code tid} under the page's shared latch to the first member a dirty
+   * read sees and answers {@code onVisible} for it; {@code none} when it sees none; null when the
+   * slot holds no version or the block does not exist.
+   */
+  private <T> T dirtyWalk(int relation, Tid tid, CurrentTransaction tx, DirtyVisible<T> onVisible, T none) {
     if (tid.block() >= pool.blockCount(relation)) {
       return null;
     }
@@ -64,15 +78,16 @@ public final class HeapVersions {
         for (int m = first; m >= 0 && walked++ < HotChain.MAX_LENGTH; m = HotChain.next(p, tid.block(), m)) {
           DirtyCheck d = visibility.satisfiesDirty(p, SlottedPage.offset(p, m), buf, tx);
           if (d.visible()) {
-            return d;
+            return onVisible.apply(p, m, d);
           }
         }
-        return DirtyCheck.INVISIBLE;
+        return none;
       } finally {
         buf.unlatch();
       }
     }
   }
+
 
   /**
    * The tid of the chain member {@link #dirty} answers for (the first a dirty read sees), or null
@@ -81,26 +96,9 @@ public final class HeapVersions {
    * updated chain is an old version, and locking it would only ever report "updated".
    */
   public Tid dirtyMember(int relation, Tid tid, CurrentTransaction tx) {
-    if (tid.block() >= pool.blockCount(relation)) {
-      return null;
-    }
-    try (Buffer buf = pool.pin(new PageId(relation, tid.block()))) {
-      buf.latchShared();
-      try {
-        byte[] p = buf.data();
-        int first = HotChain.firstMember(p, tid.slot());
-        int walked = 0;
-        for (int m = first; m >= 0 && walked++ < HotChain.MAX_LENGTH; m = HotChain.next(p, tid.block(), m)) {
-          if (visibility.satisfiesDirty(p, SlottedPage.offset(p, m), buf, tx).visible()) {
-            return new Tid(tid.block(), m);
-          }
-        }
-        return null;
-      } finally {
-        buf.unlatch();
-      }
-    }
+    return dirtyWalk(relation, tid, tx, (p, m, d) -> new Tid(tid.block(), m), null);
   }
+
 
   /**
    * The members of the HOT chain whose root is {@code root} (just the version for a lone one),
@@ -143,31 +141,12 @@ public final class HeapVersions {
    * testing the member the answer is for is enough.
    */
   public DirtyCheck dirty(int relation, Tid tid, CurrentTransaction tx, java.util.function.Predicate<HeapTuple> holds) {
-    if (tid.block() >= pool.blockCount(relation)) {
-      return null;
-    }
-    try (Buffer buf = pool.pin(new PageId(relation, tid.block()))) {
-      buf.latchShared();
-      try {
-        byte[] p = buf.data();
-        int first = HotChain.firstMember(p, tid.slot());
-        if (first < 0) {
-          return null;
-        }
-        int walked = 0;
-        for (int m = first; m >= 0 && walked++ < HotChain.MAX_LENGTH; m = HotChain.next(p, tid.block(), m)) {
-          int off = SlottedPage.offset(p, m);
-          DirtyCheck d = visibility.satisfiesDirty(p, off, buf, tx);
-          if (d.visible()) {
-            return holds.test(copy(new Tid(tid.block(), m), p, off, SlottedPage.length(p, m))) ? d : DirtyCheck.INVISIBLE;
-          }
-        }
-        return DirtyCheck.INVISIBLE;
-      } finally {
-        buf.unlatch();
-      }
-    }
+    return dirtyWalk(relation, tid, tx, (p, m, d) -> {
+      int off = SlottedPage.offset(p, m);
+      return holds.test(copy(new Tid(tid.block(), m), p, off, SlottedPage.length(p, m))) ? d : DirtyCheck.INVISIBLE;
+    }, DirtyCheck.INVISIBLE);
   }
+
 
   /** What to do with the version found at a TID, under its page's shared latch. */
   private interface AtVersion<T> {
