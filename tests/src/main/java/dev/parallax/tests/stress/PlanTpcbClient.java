@@ -91,21 +91,39 @@ final class PlanTpcbClient implements TpcbClient {
   }
 
   @Override
-  public int transaction(int aid, int bid, int tid, int delta) {
+  public void begin() {
     session.begin(IsolationLevel.READ_COMMITTED);
-    try {
-      update(updateAccount, aid, delta);
-      int balance = select(aid);
-      update(updateTeller, tid, delta);
-      update(updateBranch, bid, delta);
-      session.insert("pgbench_history", PgbenchTables.historyRow(tid, bid, aid, delta));
-      session.commit();
-      return balance;
-    } catch (RuntimeException e) {
-      if (session.inTransaction()) {
-        session.rollback();
-      }
-      throw e;
+  }
+
+  @Override
+  public void addToAccount(int aid, int delta) {
+    update(updateAccount, aid, delta);
+  }
+
+  @Override
+  public void addToTeller(int tid, int delta) {
+    update(updateTeller, tid, delta);
+  }
+
+  @Override
+  public void addToBranch(int bid, int delta) {
+    update(updateBranch, bid, delta);
+  }
+
+  @Override
+  public void insertHistory(int tid, int bid, int aid, int delta) {
+    session.insert("pgbench_history", PgbenchTables.historyRow(tid, bid, aid, delta));
+  }
+
+  @Override
+  public void commit() {
+    session.commit();
+  }
+
+  @Override
+  public void rollbackIfOpen() {
+    if (session.inTransaction()) {
+      session.rollback();
     }
   }
 

@@ -42,21 +42,39 @@ final class SqlTpcbClient implements TpcbClient {
   }
 
   @Override
-  public int transaction(int aid, int bid, int tid, int delta) {
+  public void begin() {
     begin.execute();
-    try {
-      updateAccount.execute(aid, delta);
-      int balance = select(aid);
-      updateTeller.execute(tid, delta);
-      updateBranch.execute(bid, delta);
-      insertHistory.execute(tid, bid, aid, delta);
-      commit.execute();
-      return balance;
-    } catch (RuntimeException e) {
-      if (session.inTransaction()) {
-        session.rollback();
-      }
-      throw e;
+  }
+
+  @Override
+  public void addToAccount(int aid, int delta) {
+    updateAccount.execute(aid, delta);
+  }
+
+  @Override
+  public void addToTeller(int tid, int delta) {
+    updateTeller.execute(tid, delta);
+  }
+
+  @Override
+  public void addToBranch(int bid, int delta) {
+    updateBranch.execute(bid, delta);
+  }
+
+  @Override
+  public void insertHistory(int tid, int bid, int aid, int delta) {
+    insertHistory.execute(tid, bid, aid, delta);
+  }
+
+  @Override
+  public void commit() {
+    commit.execute();
+  }
+
+  @Override
+  public void rollbackIfOpen() {
+    if (session.inTransaction()) {
+      session.rollback();
     }
   }
 
