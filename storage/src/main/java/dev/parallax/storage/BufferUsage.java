@@ -26,6 +26,17 @@ public final class BufferUsage {
     return CURRENT.get();
   }
 
+  /**
+   * Counts {@code pages} read from memory without a pin: a B+tree lookup through search copies
+   * reads pages as surely as a pinned descent does, and EXPLAIN's "shared hit" should say so. One
+   * call per lookup, not per page, keeps the thread-local lookup off the per-level path.
+   */
+  public static void countHits(int pages) {
+    if (pages > 0) {
+      CURRENT.get().sharedHit += pages;
+    }
+  }
+
   /** Pins of this thread that found their page in the pool, since the thread started. */
   public long sharedHit() {
     return sharedHit;

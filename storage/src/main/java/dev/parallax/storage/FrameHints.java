@@ -69,9 +69,6 @@ public final class FrameHints {
     if (d == null || !PageCopies.current(d, Frame.pageKey(relation, block))) {
       return null;
     }
-    // A page read through its copy is still a page read from memory: EXPLAIN's "shared hit"
-    // counts it, as it would count the pin the copy saves.
-    BufferUsage.current().sharedHit++;
     return d;
   }
 

@@ -1,6 +1,7 @@
 package dev.parallax.storage.btree;
 
 import dev.parallax.storage.Buffer;
+import dev.parallax.storage.BufferUsage;
 import dev.parallax.storage.BufferPool;
 import dev.parallax.storage.DataCorruptedException;
 import dev.parallax.storage.DatabaseException;
@@ -310,7 +311,9 @@ public final class BTree {
   private long[] lookupInCopies(byte[] k, boolean fallBack) {
     int block = (int) cachedRoot;
     long[] a = hints.derived(block);
+    int visited = 0; // pages read through copies: EXPLAIN's shared hits, counted once at the end
     while (a != null) {
+      visited++;
       long header = a[1];
       long x = PageSearch.abbreviate(a, header, k);
       if (!PageSearch.rightmost(header) && x != PageSearch.UNKNOWN) {
@@ -354,6 +357,7 @@ public final class BTree {
           break;
         }
         if (starts < 0) {
+          BufferUsage.countHits(fallBack ? visited - 1 : visited); // the latched read pins this page again
           return fallBack ? lookupLatched(k, block, true) : null;
         }
         long tid = a[e + 2 * i + 1];
@@ -373,8 +377,10 @@ public final class BTree {
       if (i == m && !PageSearch.rightmost(header) && PageSearch.startsWith(a[2], x) != 0) {
         break; // may go on to the right: the latched path couples the two pages
       }
+      BufferUsage.countHits(visited);
       return tids(first, more, n);
     }
+    BufferUsage.countHits(a != null && fallBack ? visited - 1 : visited); // (a != null: left by break, counted)
     return fallBack ? lookupLatched(k, block, true) : null;
   }
 
@@ -525,20 +531,7 @@ public final class BTree {
    * check returned (nothing inserted).
    */
   public long insertUnique(byte[] key, long tid, UniqueCheck check) {
-    ReentrantLock stripe = uniqueStripes[(Arrays.hashCode(key) & 0x7FFFFFFF) % STRIPES];
-    stripe.lock();
-    try {
-      for (long existing : lookup(key)) {
-        long verdict = check.check(existing);
-        if (verdict != NO_CONFLICT) {
-          return verdict;
-        }
-      }
-      insert(key, tid);
-      return NO_CONFLICT;
-    } finally {
-      stripe.unlock();
-    }
+    return insertUniqueDeferred(key, check, () -> tid);
   }
 
   /** Returned by the {@code make} of {@link #insertUniqueDeferred} to insert nothing. */
